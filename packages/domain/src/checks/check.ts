@@ -1,0 +1,162 @@
+import type { z } from 'zod';
+
+/** Where a piece of extracted data came from, so a reviewer can weigh it. */
+export type FieldSource = 'mrz' | 'barcode' | 'visual-zone' | 'eid' | 'api' | 'face-model';
+
+export interface ExtractedField<T = string> {
+  value: T;
+  source: FieldSource;
+  /** 0..1: how sure the reader is of this value. */
+  confidence: number;
+}
+
+export interface ExtractedPerson {
+  firstName?: ExtractedField;
+  lastName?: ExtractedField;
+  /** YYYY-MM-DD */
+  dateOfBirth?: ExtractedField;
+  sex?: ExtractedField<'M' | 'F' | 'X'>;
+  /** ISO 3166-1 alpha-3 as printed on documents */
+  nationality?: ExtractedField;
+  personalNumber?: ExtractedField;
+  estimatedAge?: ExtractedField<number>;
+}
+
+export interface ExtractedDocument {
+  number?: ExtractedField;
+  type?: ExtractedField<'passport' | 'id_card' | 'residence_permit' | 'driving_licence' | 'visa' | 'other'>;
+  /** ISO 3166-1 alpha-3 issuing state */
+  country?: ExtractedField;
+  /** YYYY-MM-DD */
+  expiryDate?: ExtractedField;
+  issueDate?: ExtractedField;
+  mrz?: ExtractedField<string[]>;
+}
+
+/** A machine-readable reason: a stable code plus a sentence a person can act on. */
+export interface Reason {
+  code: string;
+  message: string;
+}
+
+/**
+ * - passed: the check ran and found nothing wrong.
+ * - failed: the check ran and found a problem (see reasons).
+ * - not_applicable: nothing for this check to look at (e.g. no document uploaded and the workflow allows that).
+ * - error: the check could not run (a bug or an unavailable resource); the decision engine sends it to review.
+ */
+export type CheckStatus = 'passed' | 'failed' | 'not_applicable' | 'error';
+
+export interface CheckResult {
+  /** The check type that produced it (filled in by the pipeline). */
+  type: string;
+  status: CheckStatus;
+  /** 0..1 where the check has a score (similarity, quality, match score...). */
+  score?: number;
+  /** The threshold the score was judged against, when there is one. */
+  threshold?: number;
+  reasons: Reason[];
+  /** What the check used and measured, for the case view and audits. JSON-serialisable, no raw images. */
+  evidence: Record<string, unknown>;
+  /** Data the check read from the evidence (document reader, eID...). */
+  extracted?: { person?: ExtractedPerson; document?: ExtractedDocument };
+  riskLabels?: string[];
+  /** Media ids of artifacts the check produced (e.g. the document portrait crop). */
+  artifacts?: Record<string, string>;
+  durationMs?: number;
+}
+
+export type MediaContext =
+  | 'document-front'
+  | 'document-back'
+  | 'face'
+  | 'liveness'
+  | 'additional-document'
+  | 'face-reference'
+  | 'document-portrait';
+
+export const MEDIA_CONTEXTS: readonly MediaContext[] = [
+  'document-front',
+  'document-back',
+  'face',
+  'liveness',
+  'additional-document',
+  'face-reference',
+  'document-portrait',
+];
+
+export interface MediaItem {
+  id: string;
+  context: MediaContext;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  createdAt: Date;
+  /** Decrypted bytes. */
+  read(): Promise<Buffer>;
+}
+
+export interface ExpectedPerson {
+  firstName?: string;
+  lastName?: string;
+  dateOfBirth?: string;
+  idNumber?: string;
+  nationality?: string;
+  [key: string]: unknown;
+}
+
+export interface ExpectedDocument {
+  country?: string;
+  type?: string;
+  number?: string;
+}
+
+export interface CollectedData {
+  ip?: string;
+  userAgent?: string;
+  deviceFingerprint?: string;
+  email?: string;
+  phone?: string;
+  [key: string]: unknown;
+}
+
+/** Everything a check may look at for one attempt of one session. */
+export interface SessionEvidence {
+  applicationId: string;
+  sessionId: string;
+  attemptId: string;
+  vendorData?: string | null;
+  expected: { person?: ExpectedPerson; document?: ExpectedDocument };
+  collected: CollectedData;
+  media: MediaItem[];
+  /** Results of the checks that ran earlier in this workflow, by check type. */
+  previous: Readonly<Record<string, CheckResult>>;
+}
+
+/** Services a check may use, provided by the pipeline; adapters implement them. */
+export interface CheckServices {
+  /** Store bytes produced by a check (an image crop) as a media item of this attempt; returns its id. */
+  saveArtifact(context: MediaContext, bytes: Buffer, mimeType: string): Promise<string>;
+  now(): Date;
+  signal: AbortSignal;
+}
+
+export type CheckOutput = Omit<CheckResult, 'type' | 'durationMs'>;
+
+/**
+ * The one shape every check has. A new check is a new package that exports one of these
+ * and is registered in the check registry; nothing else in the core changes.
+ */
+export interface CheckDefinition<TConfig = unknown> {
+  /** Stable id used in workflows, e.g. "image-quality", "document", "face-match". */
+  type: string;
+  description: string;
+  /** Validates and defaults the per-workflow config of this check. */
+  configSchema: z.ZodType<TConfig>;
+  /** Reason codes this check can emit, with their default decision action and a description (for docs/OpenAPI). */
+  reasonCodes: Record<string, { action: CheckAction; description: string }>;
+  run(evidence: SessionEvidence, config: TConfig, services: CheckServices): Promise<CheckOutput>;
+}
+
+/** What the decision engine does when a check fails. */
+export type CheckAction = 'decline' | 'review' | 'resubmit' | 'none';

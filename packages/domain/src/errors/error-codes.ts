@@ -1,0 +1,67 @@
+/**
+ * Every error openidv answers with has one of these codes. The HTTP status lives here too, so
+ * the API, the OpenAPI document and the docs cannot disagree.
+ */
+export const ERROR_CODES = {
+  BAD_REQUEST: { status: 400, description: 'The request is malformed (for example invalid JSON).' },
+  VALIDATION_FAILED: { status: 400, description: 'A field is missing, of the wrong type or out of range.' },
+  UNAUTHORIZED: { status: 401, description: 'No API key was given, or it is unknown or revoked.' },
+  FORBIDDEN: { status: 403, description: 'The credential may not do this.' },
+  NOT_FOUND: { status: 404, description: 'No such resource for this application.' },
+  METHOD_NOT_ALLOWED: { status: 405, description: 'The method is not supported on this path.' },
+  INVALID_TRANSITION: {
+    status: 409,
+    description: 'The session is not in a state that allows this change.',
+  },
+  SESSION_NOT_ACCEPTING_MEDIA: {
+    status: 409,
+    description: 'Media can only be added before the session is submitted.',
+  },
+  SESSION_EXPIRED: { status: 409, description: 'The session has expired.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    description: 'The Idempotency-Key was used before with a different request.',
+  },
+  IDEMPOTENCY_KEY_IN_FLIGHT: {
+    status: 409,
+    description: 'A request with this Idempotency-Key is still being processed.',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, description: 'The body or upload is larger than allowed.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    description: 'The upload is not an image or video type openidv reads (sniffed from its bytes).',
+  },
+  WEBHOOK_URL_NOT_ALLOWED: {
+    status: 422,
+    description: 'The webhook URL is not https/http or points at a private or loopback address.',
+  },
+  WORKFLOW_INVALID: { status: 422, description: 'The workflow definition is invalid.' },
+  WORKFLOW_IN_USE: { status: 409, description: 'The default workflow cannot be deleted.' },
+  RATE_LIMITED: {
+    status: 429,
+    description: 'Too many requests for this key; retry after Retry-After seconds.',
+  },
+  INTERNAL: { status: 500, description: 'An unexpected error; it was logged with the request id.' },
+  NOT_READY: { status: 503, description: 'The server is starting or its database is unreachable.' },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An expected failure, carried as a value through the domain and turned into `{"error":{code,message}}` at the edge. */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}

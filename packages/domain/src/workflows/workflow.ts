@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { CheckAction } from '../checks/check.ts';
+
+export const checkActionSchema = z
+  .enum(['decline', 'review', 'resubmit', 'none'])
+  .describe('What a failure of this check does to the decision.');
+
+export const workflowCheckSchema = z.object({
+  type: z.string().min(1).max(64).describe('Check type, e.g. "image-quality".'),
+  config: z.record(z.string(), z.unknown()).default({}).describe("The check's own settings and thresholds."),
+  action: checkActionSchema
+    .optional()
+    .describe("Overrides the action of every reason this check emits. Unset: each reason's default action."),
+  reasonActions: z
+    .record(z.string(), checkActionSchema)
+    .optional()
+    .describe('Per-reason-code action overrides, e.g. {"IMAGE_TOO_BLURRY":"review"}.'),
+});
+export type WorkflowCheck = z.infer<typeof workflowCheckSchema>;
+
+export const workflowDefinitionSchema = z.object({
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  checks: z.array(workflowCheckSchema).max(50).describe('Checks, run in this order.'),
+  sessionLifetimeSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(60 * 60 * 24 * 90)
+    .optional()
+    .describe('Default lifetime of sessions created with this workflow.'),
+});
+export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
+
+export interface Workflow extends WorkflowDefinition {
+  id: string;
+  applicationId: string;
+  isDefault: boolean;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function resolveAction(
+  step: WorkflowCheck,
+  code: string,
+  defaultAction: CheckAction | undefined,
+): CheckAction {
+  return step.reasonActions?.[code] ?? step.action ?? defaultAction ?? 'review';
+}
