@@ -1,0 +1,48 @@
+import type { CollectedData, ExpectedDocument, ExpectedPerson } from '../checks/check.ts';
+import type { Decision } from '../decisions/decide.ts';
+import type { WorkflowDefinition } from '../workflows/workflow.ts';
+import type { SessionStatus } from './lifecycle.ts';
+
+export interface Session {
+  id: string;
+  applicationId: string;
+  workflowId: string;
+  workflowVersion: number;
+  workflow: WorkflowDefinition;
+  status: SessionStatus;
+  vendorData: string | null;
+  callbackUrl: string | null;
+  expected: { person?: ExpectedPerson; document?: ExpectedDocument };
+  locale: string | null;
+  metadata: Record<string, unknown>;
+  collected: CollectedData;
+  journeyToken: string;
+  currentAttemptId: string;
+  attemptCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date;
+  decidedAt: Date | null;
+  deletedAt: Date | null;
+}
+
+export interface Attempt {
+  id: string;
+  sessionId: string;
+  number: number;
+  status: SessionStatus;
+  createdAt: Date;
+  submittedAt: Date | null;
+  decidedAt: Date | null;
+  decision: Decision | null;
+}
+
+export interface SessionEvent {
+  id: string;
+  sessionId: string;
+  type: string;
+  data: Record<string, unknown>;
+  /** "api:<key id>", "applicant", "system", "reviewer:<id>" */
+  actor: string;
+  createdAt: Date;
+}

@@ -1,0 +1,172 @@
+import type { Generated } from 'kysely';
+
+/**
+ * One schema for SQLite and PostgreSQL. Portable column types only: text (JSON is stored as text),
+ * integer/bigint epoch milliseconds for times, integer 0/1 for flags.
+ */
+export interface ApplicationsTable {
+  id: string;
+  name: string;
+  branding: string; // JSON
+  webhook_secret_enc: string;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  application_id: string;
+  name: string;
+  /** First characters of the key, shown in listings so people can tell keys apart. */
+  prefix: string;
+  /** SHA-256 of the whole key (keys are 256-bit random, so a fast hash is enough). */
+  hash: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface WorkflowsTable {
+  id: string;
+  application_id: string;
+  name: string;
+  definition: string; // JSON WorkflowDefinition
+  is_default: number;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  application_id: string;
+  workflow_id: string;
+  workflow_version: number;
+  /** The workflow as it was when the session was created: a running case keeps its version. */
+  workflow_snapshot: string;
+  status: string;
+  vendor_data: string | null;
+  callback_url: string | null;
+  expected: string; // JSON {person, document}
+  locale: string | null;
+  metadata: string; // JSON
+  collected: string; // JSON
+  journey_token: string;
+  current_attempt_id: string;
+  attempt_count: number;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+  decided_at: number | null;
+  deleted_at: number | null;
+}
+
+export interface AttemptsTable {
+  id: string;
+  session_id: string;
+  number: number;
+  status: string;
+  created_at: number;
+  submitted_at: number | null;
+  decided_at: number | null;
+  decision: string | null; // JSON Decision
+}
+
+export interface MediaTable {
+  id: string;
+  application_id: string;
+  session_id: string;
+  attempt_id: string;
+  context: string;
+  mime_type: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  created_at: number;
+  deleted_at: number | null;
+}
+
+export interface SessionEventsTable {
+  id: string;
+  application_id: string;
+  session_id: string;
+  type: string;
+  data: string; // JSON
+  actor: string;
+  created_at: number;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  application_id: string;
+  url: string;
+  events: string; // JSON string[]
+  secret_enc: string;
+  created_at: number;
+  deleted_at: number | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  application_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  status: string; // pending | delivered | failed
+  attempts: number;
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  at: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface JobsTable {
+  id: string;
+  type: string;
+  payload: string; // JSON
+  status: string; // queued | running | done | failed
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  locked_until: number | null;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  application_id: string;
+  key: string;
+  fingerprint: string;
+  status_code: number | null;
+  response: string | null;
+  created_at: number;
+}
+
+export interface DB {
+  applications: ApplicationsTable;
+  api_keys: ApiKeysTable;
+  workflows: WorkflowsTable;
+  sessions: SessionsTable;
+  attempts: AttemptsTable;
+  media: MediaTable;
+  session_events: SessionEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  jobs: JobsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}

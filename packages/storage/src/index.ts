@@ -1,0 +1,18 @@
+export { Envelope } from './crypto/envelope.ts';
+export { loadOrCreateMasterKey } from './crypto/master-key.ts';
+export { type Database, type Dialect, migrateToLatest, openDatabase } from './database/open-database.ts';
+export type { DB } from './database/schema.ts';
+export { EncryptedFileStore } from './media/encrypted-file-store.ts';
+export type { ApiKeyRow } from './repositories/api-keys.ts';
+export * as apiKeys from './repositories/api-keys.ts';
+export type { ApplicationRow, Executor } from './repositories/applications.ts';
+export * as applications from './repositories/applications.ts';
+export * as idempotency from './repositories/idempotency.ts';
+export type { Job } from './repositories/jobs.ts';
+export * as jobs from './repositories/jobs.ts';
+export type { MediaRow } from './repositories/media.ts';
+export * as media from './repositories/media.ts';
+export * as sessions from './repositories/sessions.ts';
+export type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from './repositories/webhooks.ts';
+export * as webhooks from './repositories/webhooks.ts';
+export * as workflows from './repositories/workflows.ts';
