@@ -1,0 +1,6 @@
+export {
+  type ImageQualityConfig,
+  imageQualityCheck,
+  imageQualityConfigSchema,
+} from './image-quality-check.ts';
+export { exposure, laplacianVariance } from './measure.ts';
