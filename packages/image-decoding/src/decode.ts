@@ -1,5 +1,5 @@
 import decodeHeic from 'heic-decode';
-import sharp, { type Sharp } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 
 /** Images above this are refused before decoding: a 20,000 × 20,000 photo is an attack, not a selfie. */
 export const DEFAULT_MAX_PIXELS = 100_000_000;
@@ -29,7 +29,7 @@ export interface DecodedImage {
  * phones go through libheif compiled to WASM (heic-decode) and are handed to sharp as raw RGBA.
  */
 export async function decodeImage(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedImage> {
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (e) {
