@@ -95,6 +95,15 @@ describe('image-quality check', () => {
     expect(r.status).toBe('not_applicable');
   });
 
+  it('fails MEDIA_MISSING for each required upload that is absent', async () => {
+    const cfg = imageQualityConfigSchema.parse({ required: ['document-front', 'face'] });
+    const r = await imageQualityCheck.run(evidence([{ context: 'face', bytes: sharpPhoto }]), cfg, services);
+    expect(r.status).toBe('failed');
+    expect(r.reasons).toEqual([
+      { code: 'MEDIA_MISSING', message: expect.stringContaining('document front') },
+    ]);
+  });
+
   it('rejects a config with a negative threshold', () => {
     expect(imageQualityConfigSchema.safeParse({ minSharpness: -1 }).success).toBe(false);
   });

@@ -11,6 +11,10 @@ export const imageQualityConfigSchema = z.object({
     .array(z.enum(['document-front', 'document-back', 'face', 'additional-document', 'face-reference']))
     .default(['document-front', 'document-back', 'face'])
     .describe('Which uploads to judge.'),
+  required: z
+    .array(z.enum(['document-front', 'document-back', 'face', 'additional-document', 'face-reference']))
+    .default([])
+    .describe('Uploads that must be present; a missing one is MEDIA_MISSING.'),
   minShortSide: z.number().int().min(1).default(480).describe('Smallest accepted shorter side, in pixels.'),
   minSharpness: z
     .number()
@@ -64,6 +68,18 @@ export const imageQualityCheck: CheckDefinition<ImageQualityConfig> = {
     const items = evidence.media.filter(
       (m) => (config.contexts as string[]).includes(m.context) && m.mimeType.startsWith('image/'),
     );
+    const missing = config.required.filter((c) => !evidence.media.some((m) => m.context === c));
+    if (missing.length) {
+      return {
+        status: 'failed',
+        score: 0,
+        reasons: missing.map((c) => ({
+          code: 'MEDIA_MISSING',
+          message: `No ${describe(c)} was uploaded; this verification needs one.`,
+        })),
+        evidence: { missing, contexts: config.contexts },
+      };
+    }
     if (items.length === 0) {
       return {
         status: 'not_applicable',

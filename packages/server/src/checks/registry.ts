@@ -1,0 +1,81 @@
+import { imageQualityCheck } from '@openidv/check-image-quality';
+import {
+  type CheckDefinition,
+  DomainError,
+  type WorkflowDefinition,
+  workflowDefinitionSchema,
+} from '@openidv/domain';
+
+/** The checks this server can run, by type. A new check is registered here and nowhere else. */
+export class CheckRegistry {
+  readonly #checks = new Map<string, CheckDefinition<unknown>>();
+
+  constructor(checks: CheckDefinition<never>[]) {
+    for (const c of checks) this.#checks.set(c.type, c as unknown as CheckDefinition<unknown>);
+  }
+
+  get(type: string): CheckDefinition<unknown> | undefined {
+    return this.#checks.get(type);
+  }
+
+  list(): CheckDefinition<unknown>[] {
+    return [...this.#checks.values()];
+  }
+
+  /**
+   * Validates a workflow: its shape, that every check exists, and each check's config against that check's
+   * schema. Returns the definition with each config defaulted, so what is stored is what runs.
+   */
+  validateWorkflow(input: unknown): WorkflowDefinition {
+    const parsed = workflowDefinitionSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new DomainError('VALIDATION_FAILED', describeIssues(parsed.error.issues), {
+        issues: parsed.error.issues,
+      });
+    }
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    const checks = parsed.data.checks.map((step, i) => {
+      const def = this.get(step.type);
+      if (!def) {
+        problems.push(
+          `checks[${i}].type: unknown check "${step.type}" (known: ${[...this.#checks.keys()].join(', ')})`,
+        );
+        return step;
+      }
+      if (seen.has(step.type)) problems.push(`checks[${i}].type: "${step.type}" appears twice`);
+      seen.add(step.type);
+      const config = def.configSchema.safeParse(step.config);
+      if (!config.success) {
+        problems.push(
+          ...config.error.issues.map((x) => `checks[${i}].config.${x.path.join('.')}: ${x.message}`),
+        );
+        return step;
+      }
+      for (const code of Object.keys(step.reasonActions ?? {})) {
+        if (!(code in def.reasonCodes))
+          problems.push(`checks[${i}].reasonActions: "${code}" is not a reason of ${step.type}`);
+      }
+      return { ...step, config: config.data as Record<string, unknown> };
+    });
+    if (problems.length) throw new DomainError('WORKFLOW_INVALID', problems.join('; '), { problems });
+    return { ...parsed.data, checks };
+  }
+}
+
+export function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+export function createDefaultRegistry(extra: CheckDefinition<never>[] = []): CheckRegistry {
+  return new CheckRegistry([imageQualityCheck as CheckDefinition<never>, ...extra]);
+}
+
+/** The workflow every new application starts with. */
+export function defaultWorkflowDefinition(): WorkflowDefinition {
+  return {
+    name: 'Default identity verification',
+    description: 'Document photo and selfie, each judged for quality.',
+    checks: [{ type: 'image-quality', config: { required: ['document-front', 'face'] } }],
+  };
+}

@@ -1,0 +1,128 @@
+import { parseArgs } from 'node:util';
+import { apiKeys, applications } from '@openidv/storage';
+import { ConfigError, describeConfig, loadConfig } from '../config/config.ts';
+import { createPlatform, type Platform } from '../platform/platform.ts';
+import { bootstrapIfEmpty } from '../usecases/applications/bootstrap-application.ts';
+import { createApiKey, revokeApiKey } from '../usecases/keys/api-keys.ts';
+import { startServer } from './start-server.ts';
+
+const HELP = `openidv — self-hosted identity verification
+
+Usage:
+  openidv start                          Start the API server and workers (first start creates an application).
+  openidv keys create --name NAME [--json] [--application APP_ID]
+  openidv keys list [--json] [--application APP_ID]
+  openidv keys revoke KEY_ID [--application APP_ID]
+  openidv migrate                        Bring the database schema up to date.
+  openidv config                         Print every setting with its default.
+
+Settings come from the environment (see "openidv config"); the database is SQLite in
+OPENIDV_DATA_DIR unless DATABASE_URL points at PostgreSQL.`;
+
+async function withPlatform<T>(fn: (p: Platform) => Promise<T>): Promise<T> {
+  const platform = await createPlatform(loadConfig(), {});
+  platform.logger.level = 'warn';
+  try {
+    return await fn(platform);
+  } finally {
+    await platform.close();
+  }
+}
+
+/** The application a CLI command acts on: the one given, or the only one there is (created on first use). */
+async function resolveApplication(platform: Platform, given: string | undefined): Promise<string> {
+  if (given) {
+    if (!(await applications.findApplication(platform.database.db, given)))
+      throw new UsageError(`No application ${given}.`);
+    return given;
+  }
+  await bootstrapIfEmpty(platform);
+  const apps = await applications.listApplications(platform.database.db);
+  if (apps.length > 1)
+    throw new UsageError(`There are ${apps.length} applications; name one with --application.`);
+  return apps[0]!.id;
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      application: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub, arg] = positionals;
+  if (values.help || !command || command === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  switch (command) {
+    case 'start':
+      await startServer(loadConfig());
+      return -1; // keeps running
+    case 'migrate':
+      await withPlatform(async () => {});
+      console.log('Database schema is up to date.');
+      return 0;
+    case 'config':
+      console.log(describeConfig());
+      return 0;
+    case 'keys':
+      return withPlatform(async (platform) => {
+        const appId = await resolveApplication(platform, values.application);
+        if (sub === 'create') {
+          if (!values.name) throw new UsageError('keys create needs --name NAME.');
+          const k = await createApiKey(platform, appId, values.name);
+          const out = { id: k.id, name: k.name, prefix: k.prefix, key: k.key, applicationId: appId };
+          console.log(
+            values.json ? JSON.stringify(out) : `API key ${k.id} (${k.name}) — shown once:\n${k.key}`,
+          );
+          return 0;
+        }
+        if (sub === 'list') {
+          const keys = await apiKeys.listApiKeys(platform.database.db, appId);
+          if (values.json) console.log(JSON.stringify(keys));
+          else
+            for (const k of keys)
+              console.log(`${k.id}  ${k.prefix}…  ${k.name}${k.revokedAt ? '  (revoked)' : ''}`);
+          return 0;
+        }
+        if (sub === 'revoke') {
+          if (!arg) throw new UsageError('keys revoke needs the key id.');
+          await revokeApiKey(platform, appId, arg);
+          console.log(`Revoked ${arg}.`);
+          return 0;
+        }
+        throw new UsageError(`Unknown keys command "${sub ?? ''}".`);
+      });
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
+  }
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exit(code);
+} catch (e) {
+  if (e instanceof ConfigError || e instanceof UsageError) {
+    console.error(e.message);
+    if (e instanceof UsageError) console.error('\nRun "openidv help" for usage.');
+    process.exit(2);
+  }
+  if (
+    e instanceof Error &&
+    'code' in e &&
+    typeof (e as { code: unknown }).code === 'string' &&
+    'status' in e
+  ) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  console.error(e);
+  process.exit(1);
+}

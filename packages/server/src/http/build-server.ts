@@ -1,0 +1,133 @@
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { DomainError, ERROR_CODES, newId } from '@openidv/domain';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Platform } from '../platform/platform.ts';
+import { WEBHOOK_EVENT_TYPES } from '../usecases/events/event-types.ts';
+import { bearerAuth } from './auth.ts';
+import { sendError, toDomainError } from './errors.ts';
+import { registerIdempotency } from './idempotency.ts';
+import { journeyRoutes } from './routes/journey/journey-routes.ts';
+import { keyRoutes } from './routes/keys/key-routes.ts';
+import { opsRoutes } from './routes/ops/ops-routes.ts';
+import { sessionRoutes } from './routes/sessions/session-routes.ts';
+import { webhookRoutes } from './routes/webhooks/webhook-routes.ts';
+import { workflowRoutes } from './routes/workflows/workflow-routes.ts';
+
+const ERROR_DOCS = Object.entries(ERROR_CODES)
+  .map(([code, v]) => `| \`${code}\` | ${v.status} | ${v.description} |`)
+  .join('\n');
+
+export async function buildServer(platform: Platform): Promise<FastifyInstance> {
+  const { config } = platform;
+  const app = Fastify({
+    loggerInstance: platform.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => newId('evt').replace('evt_', 'req_'),
+    requestIdHeader: false,
+    return503OnClosing: true,
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are built by typed presenters; plain JSON.stringify keeps the hot path fast.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    platform.metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    if (reply.statusCode >= 500)
+      request.log.warn({ route, status: reply.statusCode, reqId: request.id }, 'request failed');
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const e = toDomainError(err as Error);
+    if (e.code === 'INTERNAL') request.log.error({ err, reqId: request.id }, 'unhandled error');
+    if (e.code === 'RATE_LIMITED' && e.details?.retryAfter)
+      reply.header('retry-after', String(e.details.retryAfter));
+    return sendError(reply, request, e);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      request,
+      new DomainError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`),
+    ),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'openidv API',
+        version: '1',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+        description: [
+          'Self-hosted identity verification. Authenticate with `Authorization: Bearer <api key>`.',
+          '',
+          'Every error is `{"error":{"code","message","requestId"}}` with one of these codes:',
+          '',
+          '| code | HTTP | meaning |',
+          '|---|---|---|',
+          ERROR_DOCS,
+          '',
+          `Webhook events: ${WEBHOOK_EVENT_TYPES.map((t) => `\`${t}\``).join(', ')}. Each delivery is a POST of \`{id, type, createdAt, applicationId, data}\` with headers \`OpenIDV-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint secret>\`, \`OpenIDV-Event-Id\` (stable across retries: deduplicate on it) and \`OpenIDV-Event-Type\`. Delivery is at least once, retried with back-off.`,
+        ].join('\n'),
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key.' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  opsRoutes(app, platform);
+  journeyRoutes(app, platform);
+
+  await app.register(
+    async (v1) => {
+      await v1.register(fastifyMultipart, {
+        limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 4, parts: 6 },
+        throwFileSizeLimit: true,
+      });
+      v1.addHook('onRequest', bearerAuth(platform));
+      if (config.rateLimitPerMinute > 0) {
+        await v1.register(fastifyRateLimit, {
+          hook: 'preHandler',
+          max: config.rateLimitPerMinute,
+          timeWindow: 60_000,
+          keyGenerator: (request) => request.auth?.keyId ?? request.ip,
+          errorResponseBuilder: (_request, context) =>
+            new DomainError(
+              'RATE_LIMITED',
+              `Rate limit of ${context.max} requests per minute exceeded; retry after ${Math.ceil(context.ttl / 1000)} s.`,
+              {
+                retryAfter: Math.ceil(context.ttl / 1000),
+              },
+            ),
+        });
+      }
+      registerIdempotency(v1, platform);
+      sessionRoutes(v1, platform);
+      webhookRoutes(v1, platform);
+      workflowRoutes(v1, platform);
+      keyRoutes(v1, platform);
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import type { CheckDefinition } from '@openidv/domain';
+import {
+  type Database,
+  EncryptedFileStore,
+  Envelope,
+  loadOrCreateMasterKey,
+  migrateToLatest,
+  openDatabase,
+} from '@openidv/storage';
+import { CheckRegistry, createDefaultRegistry } from '../checks/registry.ts';
+import type { Config } from '../config/config.ts';
+import { createLogger, type Logger } from '../logging/logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+
+/**
+ * Everything the use cases need, built once: the composition root. Use cases receive this and nothing
+ * reaches for globals, so tests can build several platforms side by side.
+ */
+export interface Platform {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  envelope: Envelope;
+  files: EncryptedFileStore;
+  checks: CheckRegistry;
+  metrics: Metrics;
+  now(): Date;
+  /** Tells the job runner that work is waiting, so it does not wait for its next poll. */
+  wake(): void;
+  /** Short-lived caches of hot lookups; invalidated on every change made through this process. */
+  caches: {
+    apiKeys: Map<string, { at: number; value: { keyId: string; applicationId: string } | null }>;
+    endpoints: Map<string, { at: number; value: { id: string; events: string[] }[] }>;
+  };
+  close(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  checks?: CheckDefinition<never>[];
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const { key } = loadOrCreateMasterKey(config.dataDir, config.masterKey);
+  const envelope = new Envelope(key);
+  const database = openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: join(config.dataDir, 'openidv.sqlite'),
+  });
+  await migrateToLatest(database);
+  const checks = options.checks ? new CheckRegistry(options.checks) : createDefaultRegistry();
+  const platform: Platform = {
+    config,
+    logger,
+    database,
+    envelope,
+    files: new EncryptedFileStore(join(config.dataDir, 'media'), envelope),
+    checks,
+    metrics: createMetrics(),
+    now: options.now ?? (() => new Date()),
+    wake: () => {},
+    caches: { apiKeys: new Map(), endpoints: new Map() },
+    close: async () => {
+      await database.close();
+    },
+  };
+  return platform;
+}

@@ -1,0 +1,81 @@
+import { newId, type Session } from '@openidv/domain';
+import { type Executor, jobs, sessions, webhooks } from '@openidv/storage';
+import type { Platform } from '../../platform/platform.ts';
+import type { WebhookEventType } from './event-types.ts';
+
+const ENDPOINT_CACHE_MS = 5_000;
+
+/**
+ * Writes an event to the session's timeline and, in the same transaction, one delivery per subscribed
+ * webhook endpoint (an outbox): an event is never announced without being stored, nor stored unannounced.
+ */
+export async function recordEvent(
+  platform: Platform,
+  tx: Executor,
+  session: Pick<Session, 'id' | 'applicationId'>,
+  type: WebhookEventType,
+  data: Record<string, unknown>,
+  actor: string,
+  webhookPayload?: Record<string, unknown>,
+): Promise<{ eventId: string; deliveries: number }> {
+  const now = platform.now();
+  const eventId = newId('evt', now.getTime());
+  await sessions.insertEvent(tx, {
+    id: eventId,
+    applicationId: session.applicationId,
+    sessionId: session.id,
+    type,
+    data,
+    actor,
+    createdAt: now,
+  });
+  const endpoints = (await subscribedEndpoints(platform, tx, session.applicationId)).filter(
+    (e) => e.events.includes(type) || e.events.includes('*'),
+  );
+  if (endpoints.length === 0) return { eventId, deliveries: 0 };
+  const body = JSON.stringify({
+    id: eventId,
+    type,
+    createdAt: now.toISOString(),
+    applicationId: session.applicationId,
+    data: webhookPayload ?? data,
+  });
+  for (const endpoint of endpoints) {
+    const deliveryId = newId('whd', now.getTime());
+    await webhooks.insertDelivery(tx, {
+      id: deliveryId,
+      applicationId: session.applicationId,
+      endpointId: endpoint.id,
+      eventId,
+      eventType: type,
+      payload: body,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lastAttemptAt: null,
+      lastStatusCode: null,
+      lastError: null,
+      createdAt: now,
+    });
+    await jobs.enqueueJob(tx, {
+      type: 'webhook.deliver',
+      payload: { deliveryId },
+      runAt: now.getTime(),
+      maxAttempts: 3,
+      now: now.getTime(),
+    });
+  }
+  return { eventId, deliveries: endpoints.length };
+}
+
+async function subscribedEndpoints(platform: Platform, tx: Executor, applicationId: string) {
+  const cached = platform.caches.endpoints.get(applicationId);
+  const t = Date.now();
+  if (cached && t - cached.at < ENDPOINT_CACHE_MS) return cached.value;
+  const value = (await webhooks.listEndpoints(tx, applicationId)).map((e) => ({
+    id: e.id,
+    events: e.events,
+  }));
+  platform.caches.endpoints.set(applicationId, { at: t, value });
+  return value;
+}
