@@ -110,6 +110,7 @@ export interface WebhookDeliveriesTable {
   id: string;
   application_id: string;
   endpoint_id: string;
+  session_id: string | null;
   event_id: string;
   event_type: string;
   payload: string;

@@ -136,6 +136,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('application_id', 'text', (c) => c.notNull())
     .addColumn('endpoint_id', 'text', (c) => c.notNull())
+    .addColumn('session_id', 'text')
     .addColumn('event_id', 'text', (c) => c.notNull())
     .addColumn('event_type', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
@@ -151,6 +152,11 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .createIndex('deliveries_endpoint')
     .on('webhook_deliveries')
     .columns(['endpoint_id', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('deliveries_session')
+    .on('webhook_deliveries')
+    .columns(['session_id'])
     .execute();
 
   await db.schema

@@ -14,6 +14,7 @@ export interface WebhookDeliveryRow {
   id: string;
   applicationId: string;
   endpointId: string;
+  sessionId: string | null;
   eventId: string;
   eventType: string;
   payload: string;
@@ -98,6 +99,7 @@ export async function insertDelivery(db: Executor, d: WebhookDeliveryRow): Promi
       id: d.id,
       application_id: d.applicationId,
       endpoint_id: d.endpointId,
+      session_id: d.sessionId,
       event_id: d.eventId,
       event_type: d.eventType,
       payload: d.payload,
@@ -199,6 +201,7 @@ function toDelivery(r: DB['webhook_deliveries']): WebhookDeliveryRow {
     id: r.id,
     applicationId: r.application_id,
     endpointId: r.endpoint_id,
+    sessionId: r.session_id,
     eventId: r.event_id,
     eventType: r.event_type,
     payload: r.payload,
@@ -210,4 +213,26 @@ function toDelivery(r: DB['webhook_deliveries']): WebhookDeliveryRow {
     lastError: r.last_error,
     createdAt: new Date(Number(r.created_at)),
   };
+}
+
+/**
+ * Stored payloads of a deleted session's deliveries are replaced by a tombstone naming the event only,
+ * so erasure reaches the delivery log too (and pending retries send no personal data).
+ */
+export async function redactSessionDeliveries(db: Executor, sessionId: string): Promise<void> {
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .select(['id', 'event_id', 'event_type', 'application_id', 'created_at'])
+    .where('session_id', '=', sessionId)
+    .execute();
+  for (const r of rows) {
+    const payload = JSON.stringify({
+      id: r.event_id,
+      type: r.event_type,
+      createdAt: new Date(Number(r.created_at)).toISOString(),
+      applicationId: r.application_id,
+      data: { sessionId, erased: true },
+    });
+    await db.updateTable('webhook_deliveries').set({ payload }).where('id', '=', r.id).execute();
+  }
 }

@@ -46,6 +46,7 @@ export async function recordEvent(
       id: deliveryId,
       applicationId: session.applicationId,
       endpointId: endpoint.id,
+      sessionId: session.id,
       eventId,
       eventType: type,
       payload: body,

@@ -1,5 +1,5 @@
 import type { Session } from '@openidv/domain';
-import { media, sessions } from '@openidv/storage';
+import { media, sessions, webhooks } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { recordEvent } from '../events/record-event.ts';
 
@@ -12,6 +12,7 @@ export async function deleteSession(platform: Platform, session: Session, actor:
   const removed = await platform.database.db.transaction().execute(async (tx) => {
     const rows = await media.markMediaDeleted(tx, session.id, now.getTime());
     await sessions.eraseSession(tx, session.id, now.getTime());
+    await webhooks.redactSessionDeliveries(tx, session.id);
     await recordEvent(platform, tx, session, 'session.deleted', { mediaErased: rows.length }, actor, {
       sessionId: session.id,
       deletedAt: now.toISOString(),

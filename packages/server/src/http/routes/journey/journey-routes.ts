@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Platform } from '../../../platform/platform.ts';
 import { markStarted } from '../../../usecases/sessions/start-session.ts';
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
@@ -50,6 +50,6 @@ export function journeyRoutes(app: FastifyInstance, platform: Platform): void {
 
 function page(title: string, text: string, reference?: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escape(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1b1f24}h1{font-size:1.5rem}</style></head>
-<body><main><h1>${escape(title)}</h1><p>${escape(text)}</p>${reference ? `<p><small>Reference: ${escape(reference)}</small></p>` : ''}</main></body></html>`;
+<title>${escapeHtml(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1b1f24}h1{font-size:1.5rem}</style></head>
+<body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>${reference ? `<p><small>Reference: ${escapeHtml(reference)}</small></p>` : ''}</main></body></html>`;
 }
