@@ -87,14 +87,15 @@ export async function startTestServer(dialect: Dialect, env: Record<string, stri
   };
 }
 
-/** A real `openidv start` process, for tests that kill and restart the server. */
+/** A real `openidv start` process, for tests that kill and restart the server. Its output is kept in `output()`. */
 export async function spawnServer(
   t: TestDatabase,
   env: Record<string, string>,
-): Promise<{ proc: ChildProcess; base: string }> {
+): Promise<{ proc: ChildProcess; base: string; output(): string }> {
   const proc = spawn(process.execPath, [MAIN, 'start'], {
     env: {
       ...process.env,
+      PORT: '0',
       HOST: '127.0.0.1',
       OPENIDV_DATA_DIR: t.dataDir,
       ...(t.databaseUrl && { DATABASE_URL: t.databaseUrl }),
@@ -111,18 +112,22 @@ export async function spawnServer(
   proc.stderr!.on('data', (d) => {
     out += d;
   });
-  const port = env.PORT!;
-  const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`server exited early:\n${out}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).ok) return { proc, base };
-    } catch {}
-    await sleep(100);
+    const m = /API base URL:\s+(http:\/\/\S+)\/v1/.exec(out);
+    if (m) return { proc, base: m[1]!.replace('localhost', '127.0.0.1'), output: () => out };
+    await sleep(50);
   }
   proc.kill('SIGKILL');
   throw new Error(`server did not start:\n${out}`);
+}
+
+export async function kill(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGKILL');
+  await exited;
 }
 
 export interface ReceivedWebhook {
