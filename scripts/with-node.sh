@@ -19,7 +19,9 @@ if [ "$major" -lt 22 ]; then
 fi
 if [ ! -d "$root/node_modules/.bin" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
   echo "openidv: installing npm dependencies ..." >&2
-  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  # npm install (not ci): it follows package-lock.json, and tolerates registries that do not carry
+  # every platform's optional binaries (ci refuses a lockfile without them).
+  (cd "$root" && npm install --no-audit --no-fund --loglevel=error >&2)
 fi
 PATH="$root/node_modules/.bin:$PATH"
 export PATH
