@@ -1,6 +1,5 @@
 import type { CollectedData, ExpectedDocument, ExpectedPerson } from '../checks/check.ts';
 import type { Decision } from '../decisions/decide.ts';
-import type { WorkflowDefinition } from '../workflows/workflow.ts';
 import type { SessionStatus } from './lifecycle.ts';
 
 export interface Session {
@@ -8,7 +7,6 @@ export interface Session {
   applicationId: string;
   workflowId: string;
   workflowVersion: number;
-  workflow: WorkflowDefinition;
   status: SessionStatus;
   vendorData: string | null;
   callbackUrl: string | null;

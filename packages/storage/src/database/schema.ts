@@ -37,13 +37,19 @@ export interface WorkflowsTable {
   deleted_at: number | null;
 }
 
+/** Immutable versions: a session runs the version it was created with, whatever changes later. */
+export interface WorkflowVersionsTable {
+  workflow_id: string;
+  version: number;
+  definition: string; // JSON WorkflowDefinition
+  created_at: number;
+}
+
 export interface SessionsTable {
   id: string;
   application_id: string;
   workflow_id: string;
   workflow_version: number;
-  /** The workflow as it was when the session was created: a running case keeps its version. */
-  workflow_snapshot: string;
   status: string;
   vendor_data: string | null;
   callback_url: string | null;
@@ -161,6 +167,7 @@ export interface DB {
   applications: ApplicationsTable;
   api_keys: ApiKeysTable;
   workflows: WorkflowsTable;
+  workflow_versions: WorkflowVersionsTable;
   sessions: SessionsTable;
   attempts: AttemptsTable;
   media: MediaTable;

@@ -42,12 +42,20 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await db.schema.createIndex('workflows_app').on('workflows').columns(['application_id', 'id']).execute();
 
   await db.schema
+    .createTable('workflow_versions')
+    .addColumn('workflow_id', 'text', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('definition', 'text', (c) => c.notNull())
+    .addColumn('created_at', time, (c) => c.notNull())
+    .addPrimaryKeyConstraint('workflow_versions_pk', ['workflow_id', 'version'])
+    .execute();
+
+  await db.schema
     .createTable('sessions')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('application_id', 'text', (c) => c.notNull().references('applications.id'))
     .addColumn('workflow_id', 'text', (c) => c.notNull())
     .addColumn('workflow_version', 'integer', (c) => c.notNull())
-    .addColumn('workflow_snapshot', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('vendor_data', 'text')
     .addColumn('callback_url', 'text')

@@ -41,7 +41,6 @@ describe.each(dialects)('storage on %s', (dialect) => {
       applicationId: appId,
       workflowId: 'wf_x',
       workflowVersion: 1,
-      workflow: { name: 'w', checks: [] },
       status: 'created',
       vendorData: 'user-1',
       callbackUrl: null,

@@ -20,6 +20,35 @@ export async function insertWorkflow(
       deleted_at: null,
     })
     .execute();
+  await insertVersion(db, w.id, 1, w.definition, w.now);
+}
+
+async function insertVersion(
+  db: Executor,
+  id: string,
+  version: number,
+  definition: WorkflowDefinition,
+  now: number,
+) {
+  await db
+    .insertInto('workflow_versions')
+    .values({ workflow_id: id, version, definition: JSON.stringify(definition), created_at: now })
+    .execute();
+}
+
+/** The definition a session runs: the version it was created with. */
+export async function findWorkflowVersion(
+  db: Executor,
+  id: string,
+  version: number,
+): Promise<WorkflowDefinition | undefined> {
+  const r = await db
+    .selectFrom('workflow_versions')
+    .select('definition')
+    .where('workflow_id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return r && (JSON.parse(r.definition) as WorkflowDefinition);
 }
 
 export async function findWorkflow(
@@ -82,6 +111,7 @@ export async function updateWorkflow(
     })
     .where('id', '=', id)
     .execute();
+  await insertVersion(db, id, current.version + 1, definition, now);
 }
 
 export async function setDefaultWorkflow(

@@ -89,21 +89,11 @@ export async function createSession(
     (input.lifetimeSeconds ?? workflow.sessionLifetimeSeconds ?? platform.config.sessionLifetimeMs / 1000) *
     1000;
   const attemptId = newId('att', now.getTime());
-  const {
-    id: _id,
-    applicationId: _a,
-    isDefault: _d,
-    version,
-    createdAt: _c,
-    updatedAt: _u,
-    ...definition
-  } = workflow;
   const session: Session = {
     id: newId('ses', now.getTime()),
     applicationId,
     workflowId: workflow.id,
-    workflowVersion: version,
-    workflow: definition,
+    workflowVersion: workflow.version,
     status: 'created',
     vendorData: input.vendorData ?? null,
     callbackUrl: input.callbackUrl ?? null,

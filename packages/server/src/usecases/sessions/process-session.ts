@@ -10,7 +10,7 @@ import {
   type Session,
   type SessionEvidence,
 } from '@openidv/domain';
-import { media, sessions } from '@openidv/storage';
+import { media, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { presentDecision, presentSession } from './present-session.ts';
@@ -40,6 +40,8 @@ export async function processSession(
     return; // cancelled or otherwise moved on
   }
 
+  const workflow = await workflows.findWorkflowVersion(db, session.workflowId, session.workflowVersion);
+  if (!workflow) throw new Error(`workflow ${session.workflowId} v${session.workflowVersion} is missing`);
   const rows = await media.listMedia(db, session.id, attemptId);
   const items: MediaItem[] = rows.map((m) => ({
     id: m.id,
@@ -62,12 +64,12 @@ export async function processSession(
     previous,
   };
   const results: CheckResult[] = [];
-  for (const step of session.workflow.checks) {
+  for (const step of workflow.checks) {
     const result = await runCheck(platform, session, attemptId, evidence, step.type, step.config);
     results.push(result);
     previous[step.type] = result;
   }
-  const decision = decide(session.workflow.checks, results, (t) => platform.checks.get(t), platform.now());
+  const decision = decide(workflow.checks, results, (t) => platform.checks.get(t), platform.now());
   await storeDecision(platform, session, attemptId, decision, 'system');
 }
 
