@@ -98,11 +98,14 @@ export async function readDocument(bytes: Buffer, options: ReadOptions = {}): Pr
 
   let barcode: DocumentReading['barcode'];
   if (options.barcode !== false && !mrz) {
-    const text = await time('barcode', () => readPdf417(decoded.image));
+    // A decoder failure must not lose the rest of the reading.
+    const text = await time('barcode', () => readPdf417(decoded.image).catch(() => undefined));
     if (text) barcode = { format: 'PDF417', aamva: parseAamvaPayload(text) };
   }
   let portrait: DocumentReading['portrait'];
-  if (options.portrait !== false) portrait = await time('portrait', () => cropPortrait(upright));
+  if (options.portrait !== false) {
+    portrait = await time('portrait', () => cropPortrait(upright).catch(() => undefined));
+  }
 
   const { person, document } = toExtracted(mrz, barcode?.aamva, now);
   const found = mrz || barcode;

@@ -12,8 +12,9 @@ let ready: Promise<unknown> | undefined;
 /** zxing-wasm fetches its wasm from a CDN by default; hand it the copy inside the package instead. */
 function prepare(): Promise<unknown> {
   ready ??= (async () => {
-    const dir = path.dirname(require.resolve('zxing-wasm/reader'));
-    const wasmBinary = readFileSync(path.join(dir, 'zxing_reader.wasm'));
+    const entry = require.resolve('zxing-wasm/reader');
+    const root = entry.slice(0, entry.lastIndexOf(`${path.sep}dist${path.sep}`));
+    const wasmBinary = readFileSync(path.join(root, 'dist', 'reader', 'zxing_reader.wasm'));
     return prepareZXingModule({
       overrides: {
         wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.length),
