@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { getOcrEngine, readDocument } from '@openidv/document-reader';
+
+interface GroundTruth {
+  image: string;
+  mrz_format: string | null;
+  mrz_lines: string[];
+  fields: Record<string, string>;
+}
+
+/**
+ * Document reading on the shared specimen photos: exact full-MRZ reads, per-field accuracy, and time
+ * per document (model load excluded: it happens once per process).
+ */
+export default {
+  name: 'document',
+  async run({ dataDir }: { dataDir: string }): Promise<string> {
+    const dir = path.join(dataDir, 'documents');
+    const docs = (
+      JSON.parse(readFileSync(path.join(dir, 'ground_truth.json'), 'utf8')) as { documents: GroundTruth[] }
+    ).documents;
+    await getOcrEngine();
+    const times: number[] = [];
+    let exact = 0;
+    let lineHits = 0;
+    let lineTotal = 0;
+    const fieldHits: Record<string, [number, number]> = {};
+    const rows: string[] = [];
+    for (const doc of docs) {
+      const bytes = readFileSync(path.join(dir, doc.image));
+      const t = performance.now();
+      const r = await readDocument(bytes, { portrait: false });
+      times.push(performance.now() - t);
+      const got = r.mrz?.lines ?? [];
+      const ok = got.length === doc.mrz_lines.length && got.every((l, i) => l === doc.mrz_lines[i]);
+      if (ok) exact++;
+      doc.mrz_lines.forEach((l, i) => {
+        lineTotal++;
+        if (got[i] === l) lineHits++;
+      });
+      // Fields compared on the printed layout, from the lines read (same split as the ground truth).
+      for (const [name, value] of Object.entries(doc.fields ?? {})) {
+        if (value === undefined || value === null) continue;
+        const mine = fieldOf(name, r.mrz?.fields as Record<string, string> | undefined);
+        if (mine === undefined) continue;
+        const cell = (fieldHits[name] ??= [0, 0]);
+        cell[1]++;
+        if (norm(mine) === norm(String(value))) cell[0]++;
+      }
+      rows.push(
+        `| ${path.basename(doc.image)} | ${doc.mrz_format ?? 'non-ICAO'} | ${ok ? 'exact' : 'differs'} | ${Math.round(times.at(-1)!)} |`,
+      );
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const q = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
+    const fieldTable = Object.entries(fieldHits)
+      .map(([k, [h, n]]) => `| ${k} | ${h}/${n} | ${((100 * h) / n).toFixed(0)}% |`)
+      .join('\n');
+    return [
+      '## Document reading (MRZ)',
+      '',
+      `Measured: ${docs.length} specimen document images in \`shared/data/documents\` (ground_truth.json: 21 PRADO/ICAO/Wikimedia specimens from Arg0s1080/mrz and 4 PassportEye Utopia files), read by \`readDocument\` (portrait off) on this 2-core machine; OCR models loaded once before timing.`,
+      '',
+      '| measure | value |',
+      '|---|---|',
+      `| full MRZ read exactly (all lines, every character) | ${exact}/${docs.length} (${((100 * exact) / docs.length).toFixed(0)}%) |`,
+      `| MRZ lines read exactly | ${lineHits}/${lineTotal} (${((100 * lineHits) / lineTotal).toFixed(0)}%) |`,
+      `| median time per document | ${q(0.5)} ms |`,
+      `| 95th percentile time | ${q(0.95)} ms |`,
+      '',
+      'Per field (documents where the ground truth has the field and a reading was produced):',
+      '',
+      '| field | correct | share |',
+      '|---|---|---|',
+      fieldTable,
+      '',
+      '<details><summary>Per document</summary>',
+      '',
+      '| image | format | MRZ | ms |',
+      '|---|---|---|---|',
+      ...rows,
+      '',
+      '</details>',
+      '',
+      'Reproduce: `npm run bench -- document`',
+      '',
+    ].join('\n');
+  },
+};
+
+const MAP: Record<string, string> = {
+  surname: 'lastName',
+  given_names: 'firstName',
+  document_number: 'documentNumber',
+  nationality: 'nationality',
+  birth_date: 'birthDate',
+  sex: 'sex',
+  expiry_date: 'expirationDate',
+  issuing_state: 'issuingState',
+  document_code: 'documentCode',
+};
+
+function fieldOf(name: string, fields: Record<string, string> | undefined): string | undefined {
+  const key = MAP[name];
+  if (!key) return undefined;
+  return fields?.[key] ?? '';
+}
+
+function norm(s: string): string {
+  return s.replace(/</g, ' ').replace(/\s+/g, ' ').trim().toUpperCase();
+}
