@@ -106,8 +106,9 @@ export function alignFace(
 }
 
 /**
- * Crops a square around a box enlarged `factor` times (shifted to stay inside the image, as far as it fits)
- * and resizes it to size×size with bilinear sampling. Used for models that expect context around the face.
+ * Crops the box enlarged `factor` times about its centre (less when the image is too small, keeping the
+ * aspect), shifted to stay inside the image, and resizes it to size×size with bilinear sampling.
+ * Used for models that expect context around the face.
  */
 export function cropAround(
   image: RgbImage,
@@ -115,14 +116,13 @@ export function cropAround(
   factor: number,
   size: number,
 ): RgbImage {
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
-  let w = Math.min(box.width * factor, image.width);
-  let h = Math.min(box.height * factor, image.height);
-  w = Math.max(w, 1);
-  h = Math.max(h, 1);
-  const x = Math.min(Math.max(cx - w / 2, 0), image.width - w);
-  const y = Math.min(Math.max(cy - h / 2, 0), image.height - h);
+  const bw = Math.max(box.width, 1);
+  const bh = Math.max(box.height, 1);
+  const k = Math.min(factor, (image.width - 1) / bw, (image.height - 1) / bh);
+  const w = Math.max(bw * k, 1);
+  const h = Math.max(bh * k, 1);
+  const x = Math.min(Math.max(box.x + bw / 2 - w / 2, 0), Math.max(image.width - w, 0));
+  const y = Math.min(Math.max(box.y + bh / 2 - h / 2, 0), Math.max(image.height - h, 0));
   const out = new Uint8Array(size * size * 3);
   const { data, width, height } = image;
   for (let oy = 0; oy < size; oy++) {

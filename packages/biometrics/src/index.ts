@@ -20,6 +20,7 @@ export {
   loadFaceEngine,
 } from './engine.ts';
 export { BiometricsError, type BiometricsErrorCode, type Result } from './errors.ts';
+export { FaceIndex, type FaceIndexHit, type FaceIndexOptions } from './face-index.ts';
 export { DEFAULT_HUMAN_OPTIONS, type HumanDetectorOptions, HumanFaceDetector } from './human-detector.ts';
 export {
   DEFAULT_DECODE_OPTIONS,

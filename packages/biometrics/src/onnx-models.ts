@@ -38,11 +38,11 @@ async function createSession(file: string, options: OnnxOptions) {
 }
 
 /** Planar float input [1,3,s,s] from packed RGB, each value mapped by (v − mean) / std. */
-function toPlanar(image: RgbImage, mean: number, std: number): Float32Array {
+function toPlanar(image: RgbImage, mean: number, std: number, bgr = false): Float32Array {
   const plane = image.width * image.height;
   const out = new Float32Array(plane * 3);
   for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) out[c * plane + i] = (image.data[i * 3 + c]! - mean) / std;
+    for (let c = 0; c < 3; c++) out[(bgr ? 2 - c : c) * plane + i] = (image.data[i * 3 + c]! - mean) / std;
   }
   return out;
 }
@@ -81,7 +81,8 @@ const LIVE_CLASS = 0;
 
 /**
  * `fr_liveness.onnx`: a passive anti-spoofing classifier on a 128×128 crop taken with 2.7× the
- * detector box around the face, raw 0–255 RGB; softmax class 0 is "live".
+ * detector box around the face, raw 0–255 values in BGR order (measured: RGB order, as the package's
+ * own browser code feeds it, separates live from spoof far worse); softmax class 0 is "live".
  */
 export class OnnxLivenessModel implements LivenessModel {
   readonly name = 'faceplugin fr_liveness.onnx (128×128, 2.7× context)';
@@ -105,7 +106,7 @@ export class OnnxLivenessModel implements LivenessModel {
   /** All class probabilities (for measurement). */
   async probabilities(image: RgbImage, face: DetectedFace): Promise<number[]> {
     const crop = cropAround(image, face.box, this.contextFactor, 128);
-    const input = new (ort().Tensor)('float32', toPlanar(crop, 0, 1), [1, 3, 128, 128]);
+    const input = new (ort().Tensor)('float32', toPlanar(crop, 0, 1, true), [1, 3, 128, 128]);
     const out = await this.#session.run({ [this.#session.inputNames[0]!]: input });
     const logits = out[this.#session.outputNames[0]!]?.data as Float32Array | undefined;
     if (!logits || logits.length < 2)
