@@ -91,8 +91,11 @@ export function fivePointsFromMesh(mesh: HumanFace['mesh']): FivePoints {
   let eye2 = mid(meshPoint(mesh, EYE_B[0]), meshPoint(mesh, EYE_B[1]));
   let mouth1 = meshPoint(mesh, MOUTH_A);
   let mouth2 = meshPoint(mesh, MOUTH_B);
-  // The mesh's sides are the subject's; the template's are the image's. A mirrored image swaps them.
-  if (eye1[0] > eye2[0]) {
+  // The mesh's sides are the subject's; the template's are the image's. In a mirrored photo they differ,
+  // which flips the turn from eye to eye to mouth (a rotation, however large, keeps it).
+  const mouth = mid(mouth1, mouth2);
+  const turn = (eye2[0] - eye1[0]) * (mouth[1] - eye1[1]) - (eye2[1] - eye1[1]) * (mouth[0] - eye1[0]);
+  if (turn < 0) {
     [eye1, eye2] = [eye2, eye1];
     [mouth1, mouth2] = [mouth2, mouth1];
   }
