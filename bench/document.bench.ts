@@ -44,7 +44,8 @@ export default {
         if (value === undefined || value === null) continue;
         const mine = fieldOf(name, r.mrz?.fields as Record<string, string> | undefined);
         if (mine === undefined) continue;
-        const cell = (fieldHits[name] ??= [0, 0]);
+        fieldHits[name] ??= [0, 0];
+        const cell = fieldHits[name];
         cell[1]++;
         if (norm(mine) === norm(String(value))) cell[0]++;
       }

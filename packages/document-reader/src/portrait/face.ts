@@ -1,24 +1,22 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import type { RgbImage } from '../image.ts';
 
 /**
- * Finds the holder's portrait on a document with `fr_detect.onnx` from the npm package
- * faceplugin-face-recognition-js (a 320×240 single-shot face detector: 4420 priors, outputs
- * normalised corner boxes and face/background scores).
+ * Finds the holder's portrait on a document with `fr_detect.onnx` (from the npm package
+ * faceplugin-face-recognition-js, shipped in ../../models; a 320×240 single-shot face detector: 4420 priors,
+ * outputs normalised corner boxes and face/background scores).
  */
-const require = createRequire(import.meta.url);
+const MODEL = fileURLToPath(new URL('../../models/fr_detect.onnx', import.meta.url));
 const W = 320;
 const H = 240;
 let sessionPromise: Promise<OrtSession> | undefined;
 
 function session(): Promise<OrtSession> {
   sessionPromise ??= (async () => {
-    const dir = path.dirname(require.resolve('faceplugin-face-recognition-js/package.json'));
-    return ort.InferenceSession.create(path.join(dir, 'model', 'fr_detect.onnx'), { intraOpNumThreads: 1 });
+    return ort.InferenceSession.create(MODEL, { intraOpNumThreads: 1 });
   })();
   return sessionPromise;
 }
