@@ -1,3 +1,5 @@
+import { documentCheck } from '@openidv/check-document';
+import { faceMatchCheck, livenessCheck } from '@openidv/check-face';
 import { imageQualityCheck } from '@openidv/check-image-quality';
 import {
   type CheckDefinition,
@@ -67,15 +69,27 @@ export function describeIssues(issues: { path: PropertyKey[]; message: string }[
   return issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
+/**
+ * Every check this build ships. Checks that need models (document OCR, face) load them on first use and
+ * keep them for the life of the process, so a server that never runs them never pays for them.
+ */
 export function createDefaultRegistry(extra: CheckDefinition<never>[] = []): CheckRegistry {
-  return new CheckRegistry([imageQualityCheck as CheckDefinition<never>, ...extra]);
+  return new CheckRegistry(
+    [imageQualityCheck, documentCheck, faceMatchCheck, livenessCheck, ...extra] as CheckDefinition<never>[],
+  );
 }
 
-/** The workflow every new application starts with. */
+/** The workflow every new application starts with: a document and a selfie, read and compared. */
 export function defaultWorkflowDefinition(): WorkflowDefinition {
   return {
     name: 'Default identity verification',
-    description: 'Document photo and selfie, each judged for quality.',
-    checks: [{ type: 'image-quality', config: { required: ['document-front', 'face'] } }],
+    description:
+      'Photo quality, the document read and judged (MRZ or barcode, validity, age, expected data), the selfie compared with the document portrait, and passive liveness.',
+    checks: [
+      { type: 'image-quality', config: { required: ['document-front', 'face'] } },
+      { type: 'document', config: {} },
+      { type: 'face-match', config: {} },
+      { type: 'liveness', config: {} },
+    ],
   };
 }

@@ -1,7 +1,7 @@
 import { createTestDatabase, testDialects } from '@openidv/storage/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, kill, spawnServer, startReceiver, waitFor } from '../support/harness.ts';
+import { apiClient, CORE_TEST_WORKFLOW, kill, spawnServer, startReceiver, waitFor } from '../support/harness.ts';
 import { multipart, testPhotos } from '../support/photos.ts';
 
 /** Large, detailed photos make the image-quality check take long enough to kill the server in the middle of it. */
@@ -34,7 +34,8 @@ describe.each(await testDialects())('a killed server loses nothing, on %s', (dia
     try {
       const key = /API key:\s+(\S+)/.exec(first.output())![1]!;
       const api = apiClient(first.base, key, '');
-      const { body: s } = await api.json('POST', '/v1/sessions', { workflowId: undefined });
+      await api.json('POST', '/v1/workflows', CORE_TEST_WORKFLOW);
+      const { body: s } = await api.json('POST', '/v1/sessions', {});
       await api.json('POST', `/v1/sessions/${s.id}/media`, multipart('document-front', heavy[0]!));
       await api.json('POST', `/v1/sessions/${s.id}/media`, multipart('document-back', heavy[1]!));
       await api.json('POST', `/v1/sessions/${s.id}/media`, multipart('additional-document', heavy[2]!));

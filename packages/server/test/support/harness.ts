@@ -37,6 +37,16 @@ export interface Api {
   ): Promise<{ status: number; body: T; headers: Headers }>;
 }
 
+/**
+ * The workflow the core API tests run: image quality only, so that they test the platform (lifecycle, storage,
+ * webhooks) fast and without models. Tests of the default workflow say so.
+ */
+export const CORE_TEST_WORKFLOW = {
+  name: 'Core tests: photo quality only',
+  checks: [{ type: 'image-quality', config: { required: ['document-front', 'face'] } }],
+  isDefault: true,
+};
+
 export function apiClient(base: string, key: string, applicationId: string): Api {
   const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}${path}`, {
@@ -74,11 +84,17 @@ export async function startTestServer(dialect: Dialect, env: Record<string, stri
   await setup.close();
   const server = await startServer(config, { quiet: true, handleSignals: false });
   const base = server.url.replace('localhost', '127.0.0.1');
+  const api = apiClient(base, app.apiKey, app.applicationId);
+  const otherApi = apiClient(base, other.apiKey, other.applicationId);
+  for (const client of [api, otherApi]) {
+    const w = await client.json('POST', '/v1/workflows', CORE_TEST_WORKFLOW);
+    if (w.status !== 201) throw new Error(`could not create the test workflow: ${JSON.stringify(w.body)}`);
+  }
   return {
     db,
     config,
-    api: apiClient(base, app.apiKey, app.applicationId),
-    otherApi: apiClient(base, other.apiKey, other.applicationId),
+    api,
+    otherApi,
     webhookSecret: app.webhookSecret,
     async close() {
       await server.close();
