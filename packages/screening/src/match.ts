@@ -27,6 +27,8 @@ export interface ScoringWeights {
   extraQueryToken: number;
   /** Weight of a listed-name token the query lacks (a middle name or patronymic left out). */
   extraResultToken: number;
+  /** Weight of a listed family name (from "FAMILY, Given" names) the query lacks. */
+  extraFamilyToken: number;
   /** Below this similarity two tokens are not paired. */
   minTokenSimilarity: number;
   weakAlias: number;
@@ -39,6 +41,7 @@ export interface ScoringWeights {
 export const DEFAULT_WEIGHTS: ScoringWeights = {
   extraQueryToken: 0.8,
   extraResultToken: 0.2,
+  extraFamilyToken: 0.5,
   minTokenSimilarity: 0.72,
   weakAlias: 0.8,
   countryMismatch: -0.2,
@@ -47,7 +50,7 @@ export const DEFAULT_WEIGHTS: ScoringWeights = {
   genderMismatch: -0.2,
 };
 
-export const DEFAULT_THRESHOLD = 0.75;
+export const DEFAULT_THRESHOLD = 0.8;
 
 export interface ScreeningOptions {
   /** Hits at or above this score are matches (0..1). */
@@ -104,6 +107,7 @@ interface QueryToken {
   weight: number;
   phon: string[];
   skel: string;
+  digit: boolean;
 }
 
 interface PreparedForm {
@@ -131,6 +135,7 @@ function prepare(index: ScreeningIndex, form: NameForm, firstSlot: number): Prep
       weight: info ? info.weight : weightFor(0, count, text),
       phon: info ? info.phon : phonetic(text),
       skel: info ? info.skel : skeleton(text),
+      digit: info ? info.digit : hasDigit(text),
     };
   });
   return {
@@ -171,8 +176,10 @@ export function tokenSimilarity(
   if (a.length === 1 || b.length === 1) return a[0] === b[0] ? 0.9 : 0;
   if (mode === 'strict') return 1 - distance(a, b) / Math.max(a.length, b.length);
   let sim = plainSimilarity(a, b);
-  // sounding alike closes part of the gap ("Poutine"/"Putin", "Mohammed"/"Muhammad")
-  if (Math.min(a.length, b.length) >= 3 && pa.some((p) => pb.includes(p))) sim += (1 - sim) * 0.5;
+  // sounding alike closes part of the gap ("Poutine"/"Putin", "Mohammed"/"Muhammad"), but only
+  // for spellings already close: Double Metaphone also equates "Fattah" and "Fuad"
+  if (sim >= 0.6 && Math.min(a.length, b.length) >= 3 && pa.some((p) => pb.includes(p)))
+    sim += (1 - sim) * 0.5;
   if (mode === 'abjad' && sa && sb) {
     const skel = 1 - distance(sa, sb) / Math.max(sa.length, sb.length);
     sim = Math.max(sim, skel * 0.9);
@@ -205,6 +212,12 @@ function joinSimilarity(a: string, b: string, mode: Comparison): number {
   const sa = skeleton(a);
   const sb = skeleton(b);
   return Math.max(plain, sa === sb ? 0.9 : 0);
+}
+
+/** Cheap test before comparing "abdulrahman" with "abdul"+"rahman": same first letter, similar length. */
+function joinable(whole: string, a: string, b: string, mode: Comparison): boolean {
+  if (mode === 'abjad') return true; // vowels come and go across the scripts
+  return Math.abs(whole.length - a.length - b.length) <= 2 && whole[0] === a[0];
 }
 
 /** One token of a pair that is a single letter: an initial, which is weak evidence either way. */
@@ -274,6 +287,7 @@ function scoreName(
         if (usedR[j] || usedR[j + 1]) continue;
         const a = tokens[name.tokens[j]!]!;
         const b = tokens[name.tokens[j + 1]!]!;
+        if (!joinable(q.tokens[i]!.text, a.text, b.text, mode)) continue;
         const sim = joinSimilarity(q.tokens[i]!.text, a.text + b.text, mode);
         if (sim >= 0.88) {
           usedQ[i] = usedR[j] = usedR[j + 1] = 1;
@@ -290,6 +304,7 @@ function scoreName(
       for (let i = 0; i + 1 < m; i++) {
         if (usedQ[i] || usedQ[i + 1]) continue;
         const r = tokens[name.tokens[j]!]!;
+        if (!joinable(r.text, q.tokens[i]!.text, q.tokens[i + 1]!.text, mode)) continue;
         const sim = joinSimilarity(q.tokens[i]!.text + q.tokens[i + 1]!.text, r.text, mode);
         if (sim >= 0.88) {
           usedR[j] = usedQ[i] = usedQ[i + 1] = 1;
@@ -309,16 +324,17 @@ function scoreName(
   const missingR: string[] = [];
   for (let i = 0; i < m; i++) {
     const t = q.tokens[i]!;
-    if (hasDigit(t.text)) numbersQ += ` ${t.text}`;
+    if (t.digit) numbersQ += ` ${t.text}`;
     if (usedQ[i]) continue;
     extra += t.weight * s.w.extraQueryToken;
     if (explain) missingQ.push(t.text);
   }
   for (let j = 0; j < n; j++) {
     const t = tokens[name.tokens[j]!]!;
-    if (hasDigit(t.text)) numbersR += ` ${t.text}`;
+    if (t.digit) numbersR += ` ${t.text}`;
     if (usedR[j]) continue;
-    extra += t.weight * s.w.extraResultToken;
+    // a family name the query lacks costs more than a missing middle name or patronymic
+    extra += t.weight * (name.family[j] ? s.w.extraFamilyToken : s.w.extraResultToken);
     if (explain) missingR.push(t.text);
   }
   const total = matchedWeight + extra;
@@ -340,7 +356,10 @@ function candidateNames(index: ScreeningIndex, forms: PreparedForm[], limit: num
   const touched: number[] = [];
   let tokenNo = 0;
   for (const f of forms) {
-    const groups: Array<{ keys: string[]; weights: number[] }> = f.tokens.map((t) => {
+    // legal forms and initials ("S.A.", "J.") would pull in thousands of names; other tokens find them
+    const informative = f.tokens.filter((t) => t.weight > 0.2);
+    const seeds = informative.length ? informative : f.tokens;
+    const groups: Array<{ keys: string[]; weights: number[] }> = seeds.map((t) => {
       const keys = tokenKeys(t.text, t.phon, t.skel);
       const factor: Record<string, number> = { t: 1, m: 0.8, s: 0.6, p: 0.5 };
       return { keys, weights: keys.map((k) => (factor[k[0]!] ?? 0.5) * t.weight) };
@@ -373,7 +392,7 @@ function candidateNames(index: ScreeningIndex, forms: PreparedForm[], limit: num
   // keep ties at the cut so the order of the lists does not decide who is screened
   const cut = acc[touched[limit - 1]!]!;
   let end = limit;
-  while (end < touched.length && end < limit * 5 && acc[touched[end]!] === cut) end++;
+  while (end < touched.length && end < limit * 2 && acc[touched[end]!] === cut) end++;
   return touched.slice(0, end);
 }
 

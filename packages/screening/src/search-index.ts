@@ -9,6 +9,7 @@ export interface TokenInfo {
   weight: number;
   phon: string[];
   skel: string;
+  digit: boolean;
 }
 
 export interface IndexedName {
@@ -22,6 +23,8 @@ export interface IndexedName {
   /** Tokens joined without spaces, for names written with different spacing ("Abdul Rahman"). */
   joined: string;
   abjad: boolean;
+  /** 1 where the token is a family name: the part before the comma of "FAMILY, Given" names. */
+  family: Uint8Array;
 }
 
 /**
@@ -75,6 +78,8 @@ export function buildIndex(entities: ScreeningEntity[], lists: ListMeta[] = []):
 
   entities.forEach((entity, entityIdx) => {
     for (const name of entity.names) {
+      const comma = entity.schema === 'person' ? name.name.indexOf(',') : -1;
+      const familyTokens = new Set(comma > 0 ? (nameForms(name.name.slice(0, comma))[0]?.tokens ?? []) : []);
       for (const form of nameForms(name.name)) {
         const ids = new Int32Array(form.tokens.length);
         form.tokens.forEach((t, i) => {
@@ -82,7 +87,14 @@ export function buildIndex(entities: ScreeningEntity[], lists: ListMeta[] = []):
           if (id === undefined) {
             id = tokens.length;
             tokenIds.set(t, id);
-            tokens.push({ text: t, df: 0, weight: 1, phon: phonetic(t), skel: skeleton(t) });
+            tokens.push({
+              text: t,
+              df: 0,
+              weight: 1,
+              phon: phonetic(t),
+              skel: skeleton(t),
+              digit: /\d/.test(t),
+            });
             lastEntity.push(-1);
           }
           if (lastEntity[id] !== entityIdx) {
@@ -102,6 +114,7 @@ export function buildIndex(entities: ScreeningEntity[], lists: ListMeta[] = []):
           sorted: [...form.tokens].sort().join(' '),
           joined,
           abjad: form.abjad,
+          family: Uint8Array.from(form.tokens, (t) => (familyTokens.has(t) ? 1 : 0)),
         });
         for (const id of ids) {
           const info = tokens[id]!;
