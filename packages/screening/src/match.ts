@@ -40,7 +40,7 @@ export interface ScoringWeights {
 
 export const DEFAULT_WEIGHTS: ScoringWeights = {
   extraQueryToken: 0.8,
-  extraResultToken: 0.2,
+  extraResultToken: 0.1,
   extraFamilyToken: 0.5,
   minTokenSimilarity: 0.72,
   weakAlias: 0.8,

@@ -74,10 +74,10 @@ export async function parseUkCsv(source: ByteSource, listId = UK_LIST_ID): Promi
       entity.topics.push('sanction');
       groups.set(groupId, entity);
     }
-    const name = ['Name 1', 'Name 2', 'Name 3', 'Name 4', 'Name 5', 'Name 6']
-      .map(get)
-      .filter(Boolean)
-      .join(' ');
+    const given = ['Name 1', 'Name 2', 'Name 3', 'Name 4', 'Name 5'].map(get).filter(Boolean).join(' ');
+    const family = get('Name 6');
+    // "FAMILY, Given" keeps which part is the family name, which matching weighs more
+    const name = family && given ? `${family}, ${given}` : (family ?? given);
     const aliasType = get('Alias Type')?.toLowerCase() ?? '';
     const quality = get('Alias Quality')?.toLowerCase();
     addName(entity, name, aliasType === 'primary name' ? 'primary' : quality === 'low' ? 'weak' : 'strong');
