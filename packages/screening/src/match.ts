@@ -3,7 +3,7 @@ import { distance } from 'fastest-levenshtein';
 import { toCountryCode } from './countries.ts';
 import { parseDate } from './dates.ts';
 import type { EntitySchema, EntityTopic, ScreeningEntity } from './model.ts';
-import { type NameForm, nameForms, phonetic, skeleton } from './normalize.ts';
+import { fold, type NameForm, nameForms, phonetic, skeleton } from './normalize.ts';
 import { type IndexedName, type ScreeningIndex, tokenKeys, weightFor } from './search-index.ts';
 
 export interface ScreeningQuery {
@@ -107,6 +107,7 @@ interface QueryToken {
   weight: number;
   phon: string[];
   skel: string;
+  folded: string;
   digit: boolean;
 }
 
@@ -135,6 +136,7 @@ function prepare(index: ScreeningIndex, form: NameForm, firstSlot: number): Prep
       weight: info ? info.weight : weightFor(0, count, text),
       phon: info ? info.phon : phonetic(text),
       skel: info ? info.skel : skeleton(text),
+      folded: info ? info.folded : fold(text),
       digit: info ? info.digit : hasDigit(text),
     };
   });
@@ -170,12 +172,15 @@ export function tokenSimilarity(
   pb: string[] = phonetic(b),
   sa = skeleton(a),
   sb = skeleton(b),
+  fa = fold(a),
+  fb = fold(b),
 ): number {
   if (a === b) return 1;
   if (hasDigit(a) || hasDigit(b)) return 0;
   if (a.length === 1 || b.length === 1) return a[0] === b[0] ? 0.9 : 0;
   if (mode === 'strict') return 1 - distance(a, b) / Math.max(a.length, b.length);
   let sim = plainSimilarity(a, b);
+  if (fa !== a || fb !== b) sim = Math.max(sim, 0.95 * (fa === fb ? 1 : plainSimilarity(fa, fb)));
   // sounding alike closes part of the gap ("Poutine"/"Putin", "Mohammed"/"Muhammad"), but only
   // for spellings already close: Double Metaphone also equates "Fattah" and "Fuad"
   if (sim >= 0.6 && Math.min(a.length, b.length) >= 3 && pa.some((p) => pb.includes(p)))
@@ -200,7 +205,7 @@ function pairSim(s: Scorer, q: QueryToken, rid: number, mode: Comparison): numbe
   const hit = s.cache.get(key);
   if (hit !== undefined) return hit;
   const r = s.index.tokens[rid]!;
-  const sim = tokenSimilarity(q.text, r.text, mode, q.phon, r.phon, q.skel, r.skel);
+  const sim = tokenSimilarity(q.text, r.text, mode, q.phon, r.phon, q.skel, r.skel, q.folded, r.folded);
   s.cache.set(key, sim);
   return sim;
 }

@@ -260,3 +260,22 @@ export function phonetic(token: string): string[] {
   if (b && b !== a) codes.push(b);
   return codes;
 }
+
+/**
+ * Folds spellings that transliteration schemes disagree on ("Khuseyn"/"Hussein", "Yevgeniy"/
+ * "Evgeni", "Wladimir"/"Vladimir") to one form, for a second comparison.
+ */
+export function fold(token: string): string {
+  const t = token
+    .replace(/dzh|zh/g, 'j')
+    .replace(/kh/g, 'h')
+    .replace(/ph/g, 'f')
+    .replace(/ck|q/g, 'k')
+    .replace(/w/g, 'v')
+    .replace(/ou|oo/g, 'u')
+    .replace(/ee/g, 'i')
+    .replace(/y/g, 'i');
+  let out = '';
+  for (const ch of t) if (out.at(-1) !== ch) out += ch;
+  return out;
+}

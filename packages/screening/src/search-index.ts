@@ -1,5 +1,5 @@
 import type { ListMeta, NameStrength, ScreeningEntity } from './model.ts';
-import { nameForms, ORG_FORMS, phonetic, skeleton } from './normalize.ts';
+import { fold, nameForms, ORG_FORMS, phonetic, skeleton } from './normalize.ts';
 
 export interface TokenInfo {
   text: string;
@@ -9,6 +9,7 @@ export interface TokenInfo {
   weight: number;
   phon: string[];
   skel: string;
+  folded: string;
   digit: boolean;
 }
 
