@@ -161,7 +161,7 @@ function plainSimilarity(a: string, b: string): number {
 }
 
 /** How tokens are compared: names of people and companies loosely, names of vessels and aircraft strictly. */
-export type Comparison = 'name' | 'abjad' | 'strict';
+export type Comparison = 'name' | 'abjad' | 'strict' | 'org';
 
 /** Similarity of two name tokens, 0..1: edit distance, Jaro-Winkler, phonetic and (across abjads) skeleton agreement. */
 export function tokenSimilarity(
@@ -177,7 +177,8 @@ export function tokenSimilarity(
 ): number {
   if (a === b) return 1;
   if (hasDigit(a) || hasDigit(b)) return 0;
-  if (a.length === 1 || b.length === 1) return a[0] === b[0] ? 0.9 : 0;
+  // a single letter is an initial in a person's name, but a letter of an acronym in a company's
+  if (a.length === 1 || b.length === 1) return mode !== 'org' && a[0] === b[0] ? 0.9 : 0;
   if (mode === 'strict') return 1 - distance(a, b) / Math.max(a.length, b.length);
   let sim = plainSimilarity(a, b);
   if (fa !== a || fb !== b) sim = Math.max(sim, 0.95 * (fa === fb ? 1 : plainSimilarity(fa, fb)));
@@ -198,10 +199,10 @@ interface Scorer {
   cache: Map<number, number>;
 }
 
-const MODES: Comparison[] = ['name', 'abjad', 'strict'];
+const MODES: Comparison[] = ['name', 'abjad', 'strict', 'org'];
 
 function pairSim(s: Scorer, q: QueryToken, rid: number, mode: Comparison): number {
-  const key = (q.slot * 3 + MODES.indexOf(mode)) * s.index.tokens.length + rid;
+  const key = (q.slot * 4 + MODES.indexOf(mode)) * s.index.tokens.length + rid;
   const hit = s.cache.get(key);
   if (hit !== undefined) return hit;
   const r = s.index.tokens[rid]!;
@@ -517,7 +518,13 @@ export function screen(
     const strict = entity.schema === 'vessel' || entity.schema === 'aircraft';
     for (const f of forms) {
       let score: number;
-      const mode: Comparison = strict ? 'strict' : f.form.abjad || name.abjad ? 'abjad' : 'name';
+      const mode: Comparison = strict
+        ? 'strict'
+        : f.form.abjad || name.abjad
+          ? 'abjad'
+          : entity.schema === 'organisation'
+            ? 'org'
+            : 'name';
       if (name.strength === 'weak') {
         // A weak alias ("Abu Ali") is too common to fuzzy-match; only the same words count.
         score = f.norm === name.norm || f.sorted === name.sorted ? w.weakAlias : 0;

@@ -94,6 +94,7 @@ export function buildIndex(entities: ScreeningEntity[], lists: ListMeta[] = []):
               weight: 1,
               phon: phonetic(t),
               skel: skeleton(t),
+              folded: fold(t),
               digit: /\d/.test(t),
             });
             lastEntity.push(-1);
