@@ -1,3 +1,4 @@
+import { createAmlCheck } from '@openidv/check-aml';
 import { documentCheck } from '@openidv/check-document';
 import { faceMatchCheck, livenessCheck } from '@openidv/check-face';
 import { imageQualityCheck } from '@openidv/check-image-quality';
@@ -7,6 +8,7 @@ import {
   type WorkflowDefinition,
   workflowDefinitionSchema,
 } from '@openidv/domain';
+import { loadDefaultIndex, type ScreeningIndex } from '@openidv/screening';
 
 /** The checks this server can run, by type. A new check is registered here and nowhere else. */
 export class CheckRegistry {
@@ -74,9 +76,28 @@ export function describeIssues(issues: { path: PropertyKey[]; message: string }[
  * keep them for the life of the process, so a server that never runs them never pays for them.
  */
 export function createDefaultRegistry(extra: CheckDefinition<never>[] = []): CheckRegistry {
-  return new CheckRegistry(
-    [imageQualityCheck, documentCheck, faceMatchCheck, livenessCheck, ...extra] as CheckDefinition<never>[],
-  );
+  const aml = createAmlCheck({ index: shippedScreeningIndex });
+  return new CheckRegistry([
+    imageQualityCheck,
+    documentCheck,
+    faceMatchCheck,
+    livenessCheck,
+    aml,
+    ...extra,
+  ] as CheckDefinition<never>[]);
+}
+
+let screeningIndex: ScreeningIndex | undefined;
+
+/** The sanctions lists shipped with this build, indexed on first use (about 1.5 s, once per process). */
+export function shippedScreeningIndex(): ScreeningIndex {
+  if (!screeningIndex) {
+    const loaded = loadDefaultIndex();
+    if (!loaded.ok)
+      throw new Error(`The shipped sanctions snapshot could not be loaded: ${loaded.error.message}`);
+    screeningIndex = loaded.value;
+  }
+  return screeningIndex;
 }
 
 /** The workflow every new application starts with: a document and a selfie, read and compared. */
@@ -84,12 +105,13 @@ export function defaultWorkflowDefinition(): WorkflowDefinition {
   return {
     name: 'Default identity verification',
     description:
-      'Photo quality, the document read and judged (MRZ or barcode, validity, age, expected data), the selfie compared with the document portrait, and passive liveness.',
+      'Photo quality, the document read and judged (MRZ or barcode, validity, age, expected data), the selfie compared with the document portrait, passive liveness, and sanctions screening of the holder.',
     checks: [
       { type: 'image-quality', config: { required: ['document-front', 'face'] } },
       { type: 'document', config: {} },
       { type: 'face-match', config: {} },
       { type: 'liveness', config: {} },
+      { type: 'aml', config: {} },
     ],
   };
 }

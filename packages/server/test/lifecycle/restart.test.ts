@@ -1,7 +1,14 @@
 import { createTestDatabase, testDialects } from '@openidv/storage/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, CORE_TEST_WORKFLOW, kill, spawnServer, startReceiver, waitFor } from '../support/harness.ts';
+import {
+  apiClient,
+  CORE_TEST_WORKFLOW,
+  kill,
+  spawnServer,
+  startReceiver,
+  waitFor,
+} from '../support/harness.ts';
 import { multipart, testPhotos } from '../support/photos.ts';
 
 /** Large, detailed photos make the image-quality check take long enough to kill the server in the middle of it. */

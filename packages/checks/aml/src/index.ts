@@ -1,0 +1,1 @@
+export { type AmlCheckConfig, type AmlCheckOptions, amlConfigSchema, createAmlCheck } from './aml-check.ts';

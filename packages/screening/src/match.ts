@@ -1,0 +1,597 @@
+import { jaroWinkler } from '@skyra/jaro-winkler';
+import { distance } from 'fastest-levenshtein';
+import { toCountryCode } from './countries.ts';
+import { parseDate } from './dates.ts';
+import type { EntitySchema, EntityTopic, ScreeningEntity } from './model.ts';
+import { fold, type NameForm, nameForms, phonetic, skeleton } from './normalize.ts';
+import { type IndexedName, type ScreeningIndex, tokenKeys, weightFor } from './search-index.ts';
+
+export interface ScreeningQuery {
+  name: string;
+  /** YYYY-MM-DD, YYYY-MM or YYYY. */
+  dateOfBirth?: string;
+  /** Alpha-2, alpha-3 or an English country name. */
+  nationality?: string;
+  country?: string;
+  gender?: 'male' | 'female' | 'M' | 'F';
+  type?: EntitySchema;
+}
+
+/**
+ * Scoring weights. Defaults were measured with bench/screening.bench.ts; the qualifier penalties
+ * follow the published values of OpenSanctions' logic-v2 matcher (country -0.2, year of birth
+ * -0.15, full date of birth -0.25, gender -0.2, weak alias 0.8).
+ */
+export interface ScoringWeights {
+  /** Weight of a query token with no counterpart in the listed name (a surname the list lacks). */
+  extraQueryToken: number;
+  /** Weight of a listed-name token the query lacks (a middle name or patronymic left out). */
+  extraResultToken: number;
+  /** Weight of a listed family name (from "FAMILY, Given" names) the query lacks. */
+  extraFamilyToken: number;
+  /** Below this similarity two tokens are not paired. */
+  minTokenSimilarity: number;
+  weakAlias: number;
+  countryMismatch: number;
+  dobYearMismatch: number;
+  dobDayMismatch: number;
+  genderMismatch: number;
+}
+
+export const DEFAULT_WEIGHTS: ScoringWeights = {
+  extraQueryToken: 0.8,
+  extraResultToken: 0.1,
+  extraFamilyToken: 0.5,
+  minTokenSimilarity: 0.72,
+  weakAlias: 0.8,
+  countryMismatch: -0.2,
+  dobYearMismatch: -0.15,
+  dobDayMismatch: -0.25,
+  genderMismatch: -0.2,
+};
+
+export const DEFAULT_THRESHOLD = 0.8;
+
+export interface ScreeningOptions {
+  /** Hits at or above this score are matches (0..1). */
+  threshold?: number;
+  /** Most hits returned. */
+  limit?: number;
+  /** Also return the best candidates below the threshold, marked match: false. */
+  includeNonMatches?: boolean;
+  /** Only screen against these lists. */
+  listIds?: string[];
+  /** Only entities with one of these topics (e.g. ["role.pep"]). */
+  topics?: EntityTopic[];
+  weights?: Partial<ScoringWeights>;
+  /** How many candidate names the first stage hands to scoring. */
+  candidates?: number;
+}
+
+export type FeatureName = 'name' | 'weak_alias' | 'dob' | 'country' | 'gender';
+
+export interface FeatureExplanation {
+  feature: FeatureName;
+  /** What the feature added to (or took from) the score. */
+  contribution: number;
+  detail: string;
+}
+
+export interface ScreeningHit {
+  entityId: string;
+  listId: string;
+  /** The list's own reference for the entry. */
+  ref: string;
+  reference?: string;
+  schema: EntitySchema;
+  /** The entry's primary name. */
+  name: string;
+  /** The listed name (primary or alias) that matched best. */
+  matchedName: string;
+  matchedNameStrength: 'primary' | 'strong' | 'weak';
+  score: number;
+  match: boolean;
+  lists: Array<{ listId: string; title: string; date?: string }>;
+  topics: EntityTopic[];
+  programs: string[];
+  birthDates: string[];
+  nationalities: string[];
+  explanation: FeatureExplanation[];
+}
+
+interface QueryToken {
+  /** Position across all forms of the query, for the similarity cache. */
+  slot: number;
+  text: string;
+  id: number;
+  weight: number;
+  phon: string[];
+  skel: string;
+  folded: string;
+  digit: boolean;
+}
+
+interface PreparedForm {
+  form: NameForm;
+  tokens: QueryToken[];
+  norm: string;
+  sorted: string;
+  joined: string;
+}
+
+interface NameScore {
+  score: number;
+  detail: string;
+}
+
+function prepare(index: ScreeningIndex, form: NameForm, firstSlot: number): PreparedForm {
+  const count = Math.max(index.entities.length, 10);
+  const tokens = form.tokens.map((text, i) => {
+    const id = index.tokenIds.get(text) ?? -1;
+    const info = id >= 0 ? index.tokens[id] : undefined;
+    return {
+      slot: firstSlot + i,
+      text,
+      id,
+      weight: info ? info.weight : weightFor(0, count, text),
+      phon: info ? info.phon : phonetic(text),
+      skel: info ? info.skel : skeleton(text),
+      folded: info ? info.folded : fold(text),
+      digit: info ? info.digit : hasDigit(text),
+    };
+  });
+  return {
+    form,
+    tokens,
+    norm: form.tokens.join(' '),
+    sorted: [...form.tokens].sort().join(' '),
+    joined: form.tokens.join(''),
+  };
+}
+
+const DIGIT = /\d/;
+const hasDigit = (s: string) => DIGIT.test(s);
+
+/** Edit-distance and Jaro-Winkler agreement of two strings, 0..1. */
+function plainSimilarity(a: string, b: string): number {
+  const longest = Math.max(a.length, b.length);
+  // the edit ratio can be no better than the length difference allows
+  if (Math.abs(a.length - b.length) / longest > 0.4) return 0;
+  return (1 - distance(a, b) / longest + jaroWinkler(a, b)) / 2;
+}
+
+/** How tokens are compared: names of people and companies loosely, names of vessels and aircraft strictly. */
+export type Comparison = 'name' | 'abjad' | 'strict' | 'org';
+
+/** Similarity of two name tokens, 0..1: edit distance, Jaro-Winkler, phonetic and (across abjads) skeleton agreement. */
+export function tokenSimilarity(
+  a: string,
+  b: string,
+  mode: Comparison = 'name',
+  pa: string[] = phonetic(a),
+  pb: string[] = phonetic(b),
+  sa = skeleton(a),
+  sb = skeleton(b),
+  fa = fold(a),
+  fb = fold(b),
+): number {
+  if (a === b) return 1;
+  if (hasDigit(a) || hasDigit(b)) return 0;
+  // a single letter is an initial in a person's name, but a letter of an acronym in a company's
+  if (a.length === 1 || b.length === 1) return mode !== 'org' && a[0] === b[0] ? 0.9 : 0;
+  if (mode === 'strict') return 1 - distance(a, b) / Math.max(a.length, b.length);
+  let sim = plainSimilarity(a, b);
+  if (fa !== a || fb !== b) sim = Math.max(sim, 0.95 * (fa === fb ? 1 : plainSimilarity(fa, fb)));
+  // sounding alike closes part of the gap ("Poutine"/"Putin", "Mohammed"/"Muhammad"), but only
+  // for spellings already close: Double Metaphone also equates "Fattah" and "Fuad"
+  if (sim >= 0.6 && Math.min(a.length, b.length) >= 3 && pa.some((p) => pb.includes(p)))
+    sim += (1 - sim) * 0.5;
+  if (mode === 'abjad' && sa && sb) {
+    const skel = 1 - distance(sa, sb) / Math.max(sa.length, sb.length);
+    sim = Math.max(sim, skel * 0.9);
+  }
+  return sim;
+}
+
+interface Scorer {
+  index: ScreeningIndex;
+  w: ScoringWeights;
+  cache: Map<number, number>;
+}
+
+const MODES: Comparison[] = ['name', 'abjad', 'strict', 'org'];
+
+function pairSim(s: Scorer, q: QueryToken, rid: number, mode: Comparison): number {
+  const key = (q.slot * 4 + MODES.indexOf(mode)) * s.index.tokens.length + rid;
+  const hit = s.cache.get(key);
+  if (hit !== undefined) return hit;
+  const r = s.index.tokens[rid]!;
+  const sim = tokenSimilarity(q.text, r.text, mode, q.phon, r.phon, q.skel, r.skel, q.folded, r.folded);
+  s.cache.set(key, sim);
+  return sim;
+}
+
+function joinSimilarity(a: string, b: string, mode: Comparison): number {
+  if (a === b) return 1;
+  const plain = mode === 'strict' ? 1 - distance(a, b) / Math.max(a.length, b.length) : plainSimilarity(a, b);
+  if (mode !== 'abjad') return plain;
+  const sa = skeleton(a);
+  const sb = skeleton(b);
+  return Math.max(plain, sa === sb ? 0.9 : 0);
+}
+
+/** Cheap test before comparing "abdulrahman" with "abdul"+"rahman": same first letter, similar length. */
+function joinable(whole: string, a: string, b: string, mode: Comparison): boolean {
+  if (mode === 'abjad') return true; // vowels come and go across the scripts
+  return Math.abs(whole.length - a.length - b.length) <= 2 && whole[0] === a[0];
+}
+
+/** One token of a pair that is a single letter: an initial, which is weak evidence either way. */
+const INITIAL_WEIGHT = 0.2;
+
+/**
+ * Aligns query tokens to listed-name tokens in any order and scores the alignment: the weighted
+ * mean similarity of paired tokens, where unpaired tokens count as zero with a reduced weight
+ * (missing middle names cost little, an extra surname in the query costs a lot).
+ */
+function scoreName(
+  s: Scorer,
+  q: PreparedForm,
+  name: IndexedName,
+  mode: Comparison,
+  explain: boolean,
+): NameScore {
+  if (q.norm === name.norm) return { score: 1, detail: explain ? `literal match "${name.original}"` : '' };
+  if (q.sorted === name.sorted) {
+    return { score: 1, detail: explain ? `same names in another order "${name.original}"` : '' };
+  }
+  const tokens = s.index.tokens;
+  const m = q.tokens.length;
+  const n = name.tokens.length;
+  const sims = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) sims[i * n + j] = pairSim(s, q.tokens[i]!, name.tokens[j]!, mode);
+  }
+  const usedQ = new Uint8Array(m);
+  const usedR = new Uint8Array(n);
+  let matchedScore = 0;
+  let matchedWeight = 0;
+  const pairs: string[] = [];
+  // Greedy best-first pairing: names are short, and the best pair is almost always right.
+  for (let round = 0; round < Math.min(m, n); round++) {
+    let best = -1;
+    let bi = -1;
+    let bj = -1;
+    for (let i = 0; i < m; i++) {
+      if (usedQ[i]) continue;
+      for (let j = 0; j < n; j++) {
+        if (usedR[j]) continue;
+        const v = sims[i * n + j]!;
+        if (v > best) {
+          best = v;
+          bi = i;
+          bj = j;
+        }
+      }
+    }
+    if (best < s.w.minTokenSimilarity) break;
+    usedQ[bi] = 1;
+    usedR[bj] = 1;
+    const qt = q.tokens[bi]!;
+    const rt = tokens[name.tokens[bj]!]!;
+    const weight =
+      qt.text.length === 1 || rt.text.length === 1 ? INITIAL_WEIGHT : (qt.weight + rt.weight) / 2;
+    matchedScore += best * weight;
+    matchedWeight += weight;
+    if (explain) pairs.push(best === 1 ? qt.text : `${qt.text}~${rt.text} ${best.toFixed(2)}`);
+  }
+  if (matchedWeight < Math.max(m, n) && m !== n) {
+    // A token on one side written as two on the other ("abdulrahman" / "abdul rahman").
+    for (let i = 0; i < m; i++) {
+      if (usedQ[i]) continue;
+      for (let j = 0; j + 1 < n; j++) {
+        if (usedR[j] || usedR[j + 1]) continue;
+        const a = tokens[name.tokens[j]!]!;
+        const b = tokens[name.tokens[j + 1]!]!;
+        if (!joinable(q.tokens[i]!.text, a.text, b.text, mode)) continue;
+        const sim = joinSimilarity(q.tokens[i]!.text, a.text + b.text, mode);
+        if (sim >= 0.88) {
+          usedQ[i] = usedR[j] = usedR[j + 1] = 1;
+          const weight = (q.tokens[i]!.weight + Math.max(a.weight, b.weight)) / 2;
+          matchedScore += sim * weight;
+          matchedWeight += weight;
+          if (explain) pairs.push(`${q.tokens[i]!.text}~${a.text}${b.text} ${sim.toFixed(2)}`);
+          break;
+        }
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      if (usedR[j]) continue;
+      for (let i = 0; i + 1 < m; i++) {
+        if (usedQ[i] || usedQ[i + 1]) continue;
+        const r = tokens[name.tokens[j]!]!;
+        if (!joinable(r.text, q.tokens[i]!.text, q.tokens[i + 1]!.text, mode)) continue;
+        const sim = joinSimilarity(q.tokens[i]!.text + q.tokens[i + 1]!.text, r.text, mode);
+        if (sim >= 0.88) {
+          usedR[j] = usedQ[i] = usedQ[i + 1] = 1;
+          const weight = (Math.max(q.tokens[i]!.weight, q.tokens[i + 1]!.weight) + r.weight) / 2;
+          matchedScore += sim * weight;
+          matchedWeight += weight;
+          if (explain) pairs.push(`${q.tokens[i]!.text}${q.tokens[i + 1]!.text}~${r.text} ${sim.toFixed(2)}`);
+          break;
+        }
+      }
+    }
+  }
+  let extra = 0;
+  let numbersQ = '';
+  let numbersR = '';
+  const missingQ: string[] = [];
+  const missingR: string[] = [];
+  for (let i = 0; i < m; i++) {
+    const t = q.tokens[i]!;
+    if (t.digit) numbersQ += ` ${t.text}`;
+    if (usedQ[i]) continue;
+    extra += t.weight * s.w.extraQueryToken;
+    if (explain) missingQ.push(t.text);
+  }
+  for (let j = 0; j < n; j++) {
+    const t = tokens[name.tokens[j]!]!;
+    if (t.digit) numbersR += ` ${t.text}`;
+    if (usedR[j]) continue;
+    // a family name the query lacks costs more than a missing middle name or patronymic
+    extra += t.weight * (name.family[j] ? s.w.extraFamilyToken : s.w.extraResultToken);
+    if (explain) missingR.push(t.text);
+  }
+  const total = matchedWeight + extra;
+  let score = total > 0 ? matchedScore / total : 0;
+  // "Snow Storm 1" is not "Snow Storm 2": differing numbers are strong evidence of another entity.
+  const numberMismatch = numbersQ !== '' && numbersR !== '' && numbersQ !== numbersR;
+  if (numberMismatch) score *= 0.7;
+  if (!explain) return { score, detail: '' };
+  let detail = `"${name.original}": ${pairs.join(', ') || 'no token pairs'}`;
+  if (missingQ.length) detail += `; not in listed name: ${missingQ.join(' ')}`;
+  if (missingR.length) detail += `; listed name has more: ${missingR.join(' ')}`;
+  if (numberMismatch) detail += `; numbers differ (${numbersQ.trim()} / ${numbersR.trim()})`;
+  return { score, detail };
+}
+
+function candidateNames(index: ScreeningIndex, forms: PreparedForm[], limit: number): number[] {
+  const acc = new Float64Array(index.names.length);
+  const stamp = new Int32Array(index.names.length).fill(-1);
+  const touched: number[] = [];
+  let tokenNo = 0;
+  for (const f of forms) {
+    // legal forms and initials ("S.A.", "J.") would pull in thousands of names; other tokens find them
+    const informative = f.tokens.filter((t) => t.weight > 0.2);
+    const seeds = informative.length ? informative : f.tokens;
+    const groups: Array<{ keys: string[]; weights: number[] }> = seeds.map((t) => {
+      const keys = tokenKeys(t.text, t.phon, t.skel);
+      const factor: Record<string, number> = { t: 1, m: 0.8, s: 0.6, p: 0.5 };
+      return { keys, weights: keys.map((k) => (factor[k[0]!] ?? 0.5) * t.weight) };
+    });
+    if (f.tokens.length > 1) {
+      const keys = [`j${f.joined}`];
+      const js = skeleton(f.joined);
+      if (js.length >= 3) keys.push(`s${js}`);
+      groups.push({ keys, weights: keys.map((k) => (k[0] === 'j' ? 2 : 1)) });
+    }
+    for (const g of groups) {
+      // keys in descending weight, so a name's first touch by this token is its best
+      for (let k = 0; k < g.keys.length; k++) {
+        const list = index.postings.get(g.keys[k]!);
+        if (!list) continue;
+        const w = g.weights[k]!;
+        for (let x = 0; x < list.length; x++) {
+          const nameIdx = list[x]!;
+          if (stamp[nameIdx] === tokenNo) continue;
+          if (stamp[nameIdx] === -1) touched.push(nameIdx);
+          stamp[nameIdx] = tokenNo;
+          acc[nameIdx]! += w;
+        }
+      }
+      tokenNo++;
+    }
+  }
+  if (touched.length <= limit) return touched;
+  touched.sort((a, b) => acc[b]! - acc[a]!);
+  // keep ties at the cut so the order of the lists does not decide who is screened
+  const cut = acc[touched[limit - 1]!]!;
+  let end = limit;
+  while (end < touched.length && end < limit * 2 && acc[touched[end]!] === cut) end++;
+  return touched.slice(0, end);
+}
+
+function yearOf(d: string): string {
+  return d.slice(0, 4);
+}
+
+function dobFeature(
+  w: ScoringWeights,
+  query: string | undefined,
+  listed: string[],
+): FeatureExplanation | undefined {
+  const q = parseDate(query);
+  if (!q || listed.length === 0) return undefined;
+  const sharedPrecision = listed.some((d) => d === q || d.startsWith(q) || q.startsWith(d));
+  if (sharedPrecision) {
+    return { feature: 'dob', contribution: 0, detail: `date of birth ${q} agrees with ${listed.join(', ')}` };
+  }
+  let contribution = 0;
+  const years = new Set(listed.map(yearOf));
+  if (!years.has(yearOf(q))) contribution += w.dobYearMismatch;
+  const fullListed = listed.filter((d) => d.length === 10);
+  if (q.length === 10 && fullListed.length > 0) {
+    const flipped = `${q.slice(0, 4)}-${q.slice(8, 10)}-${q.slice(5, 7)}`;
+    contribution += fullListed.includes(flipped) ? w.dobDayMismatch * 0.5 : w.dobDayMismatch;
+  }
+  if (contribution === 0) {
+    return {
+      feature: 'dob',
+      contribution: 0,
+      detail: `date of birth ${q} is within listed ${listed.join(', ')}`,
+    };
+  }
+  return {
+    feature: 'dob',
+    contribution,
+    detail: `date of birth ${q} differs from listed ${listed.join(', ')}`,
+  };
+}
+
+function countryFeature(
+  w: ScoringWeights,
+  query: ScreeningQuery,
+  entity: ScreeningEntity,
+): FeatureExplanation | undefined {
+  const wanted = [toCountryCode(query.nationality), toCountryCode(query.country)].filter(
+    (c): c is string => !!c,
+  );
+  const listed = [...entity.nationalities, ...entity.countries];
+  if (wanted.length === 0 || listed.length === 0) return undefined;
+  if (wanted.some((c) => listed.includes(c))) {
+    return {
+      feature: 'country',
+      contribution: 0,
+      detail: `country ${wanted.join('/')} is among listed ${listed.join(', ')}`,
+    };
+  }
+  return {
+    feature: 'country',
+    contribution: w.countryMismatch,
+    detail: `country ${wanted.join('/')} is not among listed ${listed.join(', ')}`,
+  };
+}
+
+function genderFeature(
+  w: ScoringWeights,
+  query: ScreeningQuery,
+  entity: ScreeningEntity,
+): FeatureExplanation | undefined {
+  if (!query.gender || !entity.gender) return undefined;
+  const g = query.gender === 'M' ? 'male' : query.gender === 'F' ? 'female' : query.gender;
+  if (g === entity.gender) return { feature: 'gender', contribution: 0, detail: `gender ${g} agrees` };
+  return {
+    feature: 'gender',
+    contribution: w.genderMismatch,
+    detail: `gender ${g} differs from listed ${entity.gender}`,
+  };
+}
+
+function compatible(query: EntitySchema | undefined, listed: EntitySchema): boolean {
+  return !query || query === 'unknown' || listed === 'unknown' || query === listed;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * Screens one name (with optional date of birth, nationality, gender and type) against the index.
+ * Two stages: candidate names from the inverted index, then an explained score per entity.
+ */
+export function screen(
+  index: ScreeningIndex,
+  query: ScreeningQuery,
+  options: ScreeningOptions = {},
+): ScreeningHit[] {
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const limit = options.limit ?? 10;
+  const w: ScoringWeights = { ...DEFAULT_WEIGHTS, ...options.weights };
+  let slots = 0;
+  const forms = nameForms(query.name ?? '').map((f) => {
+    const prepared = prepare(index, f, slots);
+    slots += f.tokens.length;
+    return prepared;
+  });
+  if (forms.length === 0) return [];
+  const scorer: Scorer = { index, w, cache: new Map() };
+  const candidates = candidateNames(index, forms, options.candidates ?? 200);
+
+  const best = new Map<number, { score: number; name: IndexedName; form: PreparedForm; mode: Comparison }>();
+  for (const nameIdx of candidates) {
+    const name = index.names[nameIdx]!;
+    const prev = best.get(name.entity);
+    if (prev && prev.score >= 1) continue;
+    const entity = index.entities[name.entity]!;
+    if (!compatible(query.type, entity.schema)) continue;
+    if (options.listIds && !options.listIds.includes(entity.listId)) continue;
+    if (options.topics && !entity.topics.some((t) => options.topics!.includes(t))) continue;
+    const strict = entity.schema === 'vessel' || entity.schema === 'aircraft';
+    for (const f of forms) {
+      let score: number;
+      const mode: Comparison = strict
+        ? 'strict'
+        : f.form.abjad || name.abjad
+          ? 'abjad'
+          : entity.schema === 'organisation'
+            ? 'org'
+            : 'name';
+      if (name.strength === 'weak') {
+        // A weak alias ("Abu Ali") is too common to fuzzy-match; only the same words count.
+        score = f.norm === name.norm || f.sorted === name.sorted ? w.weakAlias : 0;
+      } else {
+        score = scoreName(scorer, f, name, mode, false).score;
+      }
+      const current = best.get(name.entity);
+      if (!current || score > current.score) best.set(name.entity, { score, name, form: f, mode });
+    }
+  }
+
+  const hits: ScreeningHit[] = [];
+  for (const [entityIdx, b] of best) {
+    if (b.score <= 0) continue;
+    const entity = index.entities[entityIdx]!;
+    const weak = b.name.strength === 'weak';
+    const detail = weak
+      ? `weak alias "${b.name.original}" matches literally`
+      : scoreName(scorer, b.form, b.name, b.mode, true).detail;
+    const explanation: FeatureExplanation[] = [
+      { feature: weak ? 'weak_alias' : 'name', contribution: round(b.score), detail },
+    ];
+    for (const f of [
+      dobFeature(w, query.dateOfBirth, entity.birthDates),
+      countryFeature(w, query, entity),
+      genderFeature(w, query, entity),
+    ]) {
+      if (f) explanation.push({ ...f, contribution: round(f.contribution) });
+    }
+    const score = round(
+      Math.min(
+        1,
+        Math.max(
+          0,
+          explanation.reduce((s, f) => s + f.contribution, 0),
+        ),
+      ),
+    );
+    const isMatch = score >= threshold;
+    if (!isMatch && !options.includeNonMatches) continue;
+    const meta = index.lists.find((l) => l.listId === entity.listId);
+    const primary = entity.names.find((n) => n.strength === 'primary') ?? entity.names[0];
+    hits.push({
+      entityId: entity.id,
+      listId: entity.listId,
+      ref: entity.ref,
+      ...(entity.reference ? { reference: entity.reference } : {}),
+      schema: entity.schema,
+      name: primary?.name ?? b.name.original,
+      matchedName: b.name.original,
+      matchedNameStrength: b.name.strength,
+      score,
+      match: isMatch,
+      lists: [
+        {
+          listId: entity.listId,
+          title: meta?.title ?? entity.listId,
+          ...(meta?.date ? { date: meta.date } : {}),
+        },
+      ],
+      topics: entity.topics,
+      programs: entity.programs,
+      birthDates: entity.birthDates,
+      nationalities: entity.nationalities,
+      explanation,
+    });
+  }
+  hits.sort((a, b) => b.score - a.score || a.entityId.localeCompare(b.entityId));
+  return hits.slice(0, limit);
+}
