@@ -24,6 +24,8 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = config.publicUrlConfigured ? config.publicUrl : `http://localhost:${port}`;
+  // Links handed out must name the port actually bound (PORT=0 picks a free one).
+  config.publicUrl = base;
 
   if (!options.quiet) {
     const lines = [

@@ -49,6 +49,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const database = openDatabase({
     databaseUrl: config.databaseUrl,
     sqlitePath: join(config.dataDir, 'openidv.sqlite'),
+    onIdleError: (e) => logger.warn({ err: e }, 'an idle database connection failed; it was discarded'),
   });
   await migrateToLatest(database);
   const checks = options.checks ? new CheckRegistry(options.checks) : createDefaultRegistry();

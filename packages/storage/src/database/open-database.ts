@@ -21,6 +21,8 @@ export interface OpenDatabaseOptions {
   sqlitePath: string;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /** Told about errors on idle PostgreSQL connections (they are discarded either way). */
+  onIdleError?: (e: Error) => void;
 }
 
 // pg returns int8 as strings to be safe with values over 2^53; our bigints are epoch milliseconds.
@@ -29,6 +31,9 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export function openDatabase(options: OpenDatabaseOptions): Database {
   if (options.databaseUrl && /^postgres(ql)?:\/\//.test(options.databaseUrl)) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle connection the server drops (restart, failover) must not crash the process: the pool discards
+    // it, and the next query opens a new one or fails with an error the caller handles.
+    pool.on('error', (e) => options.onIdleError?.(e));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

@@ -30,8 +30,20 @@ export function journeyRoutes(app: FastifyInstance, platform: Platform): void {
           .send(page('Link not valid', 'This verification link does not exist or was deleted.'));
       }
       const now = platform.now();
-      if (found.expiresAt <= now && !FINAL_STATUSES.includes(found.status)) {
+      if (
+        found.status === 'expired' ||
+        found.status === 'abandoned' ||
+        (found.expiresAt <= now && !FINAL_STATUSES.includes(found.status))
+      ) {
         return reply.send(page('Link expired', 'This verification link has expired. Ask for a new one.'));
+      }
+      if (found.status === 'cancelled') {
+        return reply.send(
+          page(
+            'Verification cancelled',
+            'This verification was cancelled. Ask for a new link if you need one.',
+          ),
+        );
       }
       const s = await markStarted(platform, found, 'applicant');
       const done = !['created', 'started', 'resubmission_requested'].includes(s.status);
