@@ -1,5 +1,6 @@
 export { toCountryCode } from './countries.ts';
 export { parseDate, parseDates } from './dates.ts';
+export { entityFingerprint } from './fingerprint.ts';
 export {
   type ByteSource,
   LIST_FORMATS,

@@ -1,5 +1,12 @@
 import type { CheckDefinition, CheckOutput, Reason, SessionEvidence } from '@openidv/domain';
-import { DEFAULT_THRESHOLD, type ScreeningHit, type ScreeningIndex, screen } from '@openidv/screening';
+import {
+  DEFAULT_THRESHOLD,
+  entityFingerprint,
+  type ScreeningEntity,
+  type ScreeningHit,
+  type ScreeningIndex,
+  screen,
+} from '@openidv/screening';
 import { z } from 'zod';
 
 export const amlConfigSchema = z.object({
@@ -29,6 +36,24 @@ export interface AmlCheckOptions {
    * in a new list version without re-creating the check.
    */
   index: ScreeningIndex | (() => ScreeningIndex);
+  /**
+   * Hits a reviewer dismissed as "not this person" for this user (vendorData), as `${entityId}#${fingerprint}`.
+   * A dismissed hit is left out until the list entry changes.
+   */
+  suppressed?: (applicationId: string, vendorData: string) => Promise<Set<string>>;
+}
+
+const entitiesById = new WeakMap<ScreeningIndex, Map<string, ScreeningEntity>>();
+
+/** The fingerprint of the list entry behind a hit, as the index holds it now. */
+export function hitFingerprint(index: ScreeningIndex, entityId: string): string | undefined {
+  let byId = entitiesById.get(index);
+  if (!byId) {
+    byId = new Map(index.entities.map((e) => [e.id, e]));
+    entitiesById.set(index, byId);
+  }
+  const e = byId.get(entityId);
+  return e && entityFingerprint(e);
 }
 
 const pepLoaded = new WeakMap<ScreeningIndex, boolean>();
@@ -118,8 +143,16 @@ export function createAmlCheck(options: AmlCheckOptions): CheckDefinition<AmlChe
           ...(config.lists ? { listIds: config.lists } : {}),
         },
       );
-      const sanctionHits = hits.filter(isSanction);
-      const pepHits = config.screenPep && pepData ? hits.filter((h) => isPep(h) && !isSanction(h)) : [];
+      const dismissed =
+        options.suppressed && evidence.vendorData
+          ? await options.suppressed(evidence.applicationId, evidence.vendorData)
+          : new Set<string>();
+      const suppressedHits = hits.filter((h) =>
+        dismissed.has(`${h.entityId}#${hitFingerprint(index, h.entityId)}`),
+      );
+      const live = hits.filter((h) => !suppressedHits.includes(h));
+      const sanctionHits = live.filter(isSanction);
+      const pepHits = config.screenPep && pepData ? live.filter((h) => isPep(h) && !isSanction(h)) : [];
       const reasons: Reason[] = [];
       if (sanctionHits.length) {
         const best = sanctionHits[0]!;
@@ -156,7 +189,15 @@ export function createAmlCheck(options: AmlCheckOptions): CheckDefinition<AmlChe
             entityCount: l.entityCount,
           })),
           pepScreening: config.screenPep && pepData,
-          hits: reported.map(evidenceHit),
+          hits: reported.map((h) => ({ ...evidenceHit(h), fingerprint: hitFingerprint(index, h.entityId) })),
+          ...(suppressedHits.length && {
+            suppressed: suppressedHits.map((h) => ({
+              entityId: h.entityId,
+              name: h.name,
+              score: h.score,
+              note: 'Dismissed by a reviewer for this user; the list entry has not changed since.',
+            })),
+          }),
         },
         ...(riskLabels.length ? { riskLabels } : {}),
       };

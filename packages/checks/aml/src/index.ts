@@ -1,1 +1,7 @@
-export { type AmlCheckConfig, type AmlCheckOptions, amlConfigSchema, createAmlCheck } from './aml-check.ts';
+export {
+  type AmlCheckConfig,
+  type AmlCheckOptions,
+  amlConfigSchema,
+  createAmlCheck,
+  hitFingerprint,
+} from './aml-check.ts';

@@ -37,6 +37,11 @@ export const ERROR_CODES = {
   },
   WORKFLOW_INVALID: { status: 422, description: 'The workflow definition is invalid.' },
   WORKFLOW_IN_USE: { status: 409, description: 'The default workflow cannot be deleted.' },
+  LIST_IMPORT_FAILED: {
+    status: 422,
+    description:
+      'A sanctions list file could not be imported (wrong format, malformed or truncated); nothing changed.',
+  },
   RATE_LIMITED: {
     status: 429,
     description: 'Too many requests for this key; retry after Retry-After seconds.',

@@ -6,7 +6,20 @@ import { randomBytes } from 'node:crypto';
  */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'app' | 'key' | 'ses' | 'att' | 'med' | 'evt' | 'wf' | 'wh' | 'whd' | 'job' | 'usr';
+export type IdPrefix =
+  | 'app'
+  | 'key'
+  | 'ses'
+  | 'att'
+  | 'med'
+  | 'evt'
+  | 'wf'
+  | 'wh'
+  | 'whd'
+  | 'job'
+  | 'usr'
+  | 'lst'
+  | 'alr';
 
 function encodeTime(ms: number): string {
   let out = '';

@@ -8,7 +8,7 @@ import {
   type WorkflowDefinition,
   workflowDefinitionSchema,
 } from '@openidv/domain';
-import { loadDefaultIndex, type ScreeningIndex } from '@openidv/screening';
+import type { ScreeningIndex } from '@openidv/screening';
 
 /** The checks this server can run, by type. A new check is registered here and nowhere else. */
 export class CheckRegistry {
@@ -75,8 +75,21 @@ export function describeIssues(issues: { path: PropertyKey[]; message: string }[
  * Every check this build ships. Checks that need models (document OCR, face) load them on first use and
  * keep them for the life of the process, so a server that never runs them never pays for them.
  */
-export function createDefaultRegistry(extra: CheckDefinition<never>[] = []): CheckRegistry {
-  const aml = createAmlCheck({ index: shippedScreeningIndex });
+export interface RegistryDeps {
+  /** The sanctions lists in service; read on every screening so a new version is used at once. */
+  screeningIndex: () => ScreeningIndex;
+  /** Hits dismissed per user ("not this person"). */
+  suppressed?: (applicationId: string, vendorData: string) => Promise<Set<string>>;
+}
+
+export function createDefaultRegistry(
+  deps: RegistryDeps,
+  extra: CheckDefinition<never>[] = [],
+): CheckRegistry {
+  const aml = createAmlCheck({
+    index: deps.screeningIndex,
+    ...(deps.suppressed && { suppressed: deps.suppressed }),
+  });
   return new CheckRegistry([
     imageQualityCheck,
     documentCheck,
@@ -85,19 +98,6 @@ export function createDefaultRegistry(extra: CheckDefinition<never>[] = []): Che
     aml,
     ...extra,
   ] as CheckDefinition<never>[]);
-}
-
-let screeningIndex: ScreeningIndex | undefined;
-
-/** The sanctions lists shipped with this build, indexed on first use (about 1.5 s, once per process). */
-export function shippedScreeningIndex(): ScreeningIndex {
-  if (!screeningIndex) {
-    const loaded = loadDefaultIndex();
-    if (!loaded.ok)
-      throw new Error(`The shipped sanctions snapshot could not be loaded: ${loaded.error.message}`);
-    screeningIndex = loaded.value;
-  }
-  return screeningIndex;
 }
 
 /** The workflow every new application starts with: a document and a selfie, read and compared. */

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import { LIST_FORMATS, type ListFormat } from '@openidv/screening';
 import { apiKeys, applications } from '@openidv/storage';
 import { ConfigError, describeConfig, loadConfig } from '../config/config.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
 import { bootstrapIfEmpty } from '../usecases/applications/bootstrap-application.ts';
 import { createApiKey, revokeApiKey } from '../usecases/keys/api-keys.ts';
+import { importList } from '../usecases/screening/import-list.ts';
 import { startServer } from './start-server.ts';
 
 const HELP = `openidv — self-hosted identity verification
@@ -13,6 +15,10 @@ Usage:
   openidv keys create --name NAME [--json] [--application APP_ID]
   openidv keys list [--json] [--application APP_ID]
   openidv keys revoke KEY_ID [--application APP_ID]
+  openidv lists import FILE… [--format FORMAT]
+                                         Import a sanctions list as a new version (OFAC SDN XML/CSV, UN, EU, UK,
+                                         OpenSanctions); approved users are screened again against it.
+  openidv lists show [--json]            The lists in service.
   openidv migrate                        Bring the database schema up to date.
   openidv config                         Print every setting with its default.
 
@@ -54,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       application: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      format: { type: 'string' },
     },
   });
   const [command, sub, arg] = positionals;
@@ -72,6 +79,43 @@ async function main(argv: string[]): Promise<number> {
     case 'config':
       console.log(describeConfig());
       return 0;
+    case 'lists':
+      return withPlatform(async (platform) => {
+        if (sub === 'import') {
+          const files = positionals.slice(2);
+          if (files.length === 0) throw new UsageError('lists import needs one or more files.');
+          if (values.format && !(LIST_FORMATS as readonly string[]).includes(values.format)) {
+            throw new UsageError(`--format must be one of ${LIST_FORMATS.join(', ')}.`);
+          }
+          const v = await importList(platform, files, values.format as ListFormat | undefined);
+          const out = {
+            version: v.id,
+            format: v.format,
+            listId: v.meta.listId,
+            title: v.meta.title,
+            date: v.meta.date,
+            entityCount: v.entityCount,
+          };
+          console.log(
+            values.json
+              ? JSON.stringify(out)
+              : `Imported ${v.meta.title} (${v.meta.listId}, ${v.meta.date ?? 'undated'}): ${v.entityCount} entries, version ${v.id}. Approved users will be screened again.`,
+          );
+          return 0;
+        }
+        if (sub === 'show') {
+          await platform.screening.refresh();
+          const lists = platform.screening.lists();
+          if (values.json) console.log(JSON.stringify(lists));
+          else
+            for (const l of lists)
+              console.log(
+                `${l.listId}  ${l.date ?? '?'}  ${l.entityCount} entries  ${l.version}  ${l.title}`,
+              );
+          return 0;
+        }
+        throw new UsageError(`Unknown lists command "${sub ?? ''}".`);
+      });
     case 'keys':
       return withPlatform(async (platform) => {
         const appId = await resolveApplication(platform, values.application);

@@ -13,6 +13,7 @@ import { registerIdempotency } from './idempotency.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
 import { keyRoutes } from './routes/keys/key-routes.ts';
 import { opsRoutes } from './routes/ops/ops-routes.ts';
+import { screeningRoutes } from './routes/screening/screening-routes.ts';
 import { sessionRoutes } from './routes/sessions/session-routes.ts';
 import { webhookRoutes } from './routes/webhooks/webhook-routes.ts';
 import { workflowRoutes } from './routes/workflows/workflow-routes.ts';
@@ -127,6 +128,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       webhookRoutes(v1, platform);
       workflowRoutes(v1, platform);
       keyRoutes(v1, platform);
+      screeningRoutes(v1, platform);
     },
     { prefix: '/v1' },
   );

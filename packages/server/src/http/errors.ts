@@ -36,8 +36,8 @@ export function toDomainError(err: FastifyError | Error): DomainError {
   const e = err as FastifyError & { validation?: { instancePath?: string; message?: string }[] };
   if (hasZodFastifySchemaValidationErrors(e)) {
     const issues = (e.validation ?? []).map((v) => {
-      const where = `${e.validationContext ?? ''}${v.instancePath ?? ''}`.replace(/\//g, '.');
-      return `${where}: ${v.message}`;
+      const where = [e.validationContext, ...(v.instancePath ?? '').split('/')].filter(Boolean).join('.');
+      return `${where || 'request'}: ${v.message}`;
     });
     return new DomainError('VALIDATION_FAILED', issues.join('; ') || 'The request is invalid.', { issues });
   }

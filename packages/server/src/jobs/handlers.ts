@@ -1,4 +1,6 @@
 import type { Platform } from '../platform/platform.ts';
+import { MONITOR_JOB } from '../usecases/screening/import-list.ts';
+import { monitorPeople } from '../usecases/screening/monitor-people.ts';
 import { PROCESS_SESSION_JOB } from '../usecases/sessions/change-session-status.ts';
 import { giveUpProcessing, processSession } from '../usecases/sessions/process-session.ts';
 import { DELIVER_WEBHOOK_JOB, deliverWebhook } from '../usecases/webhooks/deliver-webhook.ts';
@@ -15,6 +17,9 @@ export function jobHandlers(platform: Platform): Record<string, JobHandler> {
         if (lastAttempt) await giveUpProcessing(platform, sessionId, attemptId, String(e));
         throw e;
       }
+    },
+    [MONITOR_JOB]: async (job) => {
+      await monitorPeople(platform, (job.payload as { versionId?: string }).versionId);
     },
     [DELIVER_WEBHOOK_JOB]: async (job) => {
       const { deliveryId, manual } = job.payload as { deliveryId: string; manual?: boolean };

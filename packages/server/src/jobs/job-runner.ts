@@ -119,6 +119,8 @@ export class JobRunner {
     if (this.#stopped) return;
     try {
       await expireSessions(this.#platform);
+      // Lists imported by the CLI or another server come into service here.
+      await this.#platform.screening.refresh();
       const day = 24 * 3600 * 1000;
       await idempotency.purgeIdempotencyKeys(this.#platform.database.db, Date.now() - day);
       await jobs.purgeFinishedJobs(this.#platform.database.db, Date.now() - 7 * day);

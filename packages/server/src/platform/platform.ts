@@ -7,10 +7,12 @@ import {
   loadOrCreateMasterKey,
   migrateToLatest,
   openDatabase,
+  screening as screeningRepo,
 } from '@openidv/storage';
 import { CheckRegistry, createDefaultRegistry } from '../checks/registry.ts';
 import type { Config } from '../config/config.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
+import { ScreeningLists } from '../usecases/screening/screening-lists.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
 /**
@@ -24,6 +26,8 @@ export interface Platform {
   envelope: Envelope;
   files: EncryptedFileStore;
   checks: CheckRegistry;
+  /** The sanctions lists in service (shipped snapshot plus imported versions). */
+  screening: ScreeningLists;
   metrics: Metrics;
   now(): Date;
   /** Tells the job runner that work is waiting, so it does not wait for its next poll. */
@@ -52,7 +56,14 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     onIdleError: (e) => logger.warn({ err: e }, 'an idle database connection failed; it was discarded'),
   });
   await migrateToLatest(database);
-  const checks = options.checks ? new CheckRegistry(options.checks) : createDefaultRegistry();
+  const lists = new ScreeningLists(database.db);
+  const checks = options.checks
+    ? new CheckRegistry(options.checks)
+    : createDefaultRegistry({
+        screeningIndex: () => lists.current(),
+        suppressed: (applicationId, vendorData) =>
+          screeningRepo.suppressionsFor(database.db, applicationId, vendorData),
+      });
   const platform: Platform = {
     config,
     logger,
@@ -60,6 +71,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     envelope,
     files: new EncryptedFileStore(join(config.dataDir, 'media'), envelope),
     checks,
+    screening: lists,
     metrics: createMetrics(),
     now: options.now ?? (() => new Date()),
     wake: () => {},

@@ -163,6 +163,52 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+export interface ScreeningListVersionsTable {
+  id: string;
+  list_id: string;
+  meta: string; // JSON ListMeta
+  entity_count: number;
+  /** The parsed list as a gzipped snapshot (public data; not encrypted). */
+  data: Buffer;
+  imported_at: number;
+}
+
+/** Approved people who are screened again whenever a list changes. Their name and birth date are sealed. */
+export interface MonitoredPeopleTable {
+  application_id: string;
+  vendor_data: string;
+  session_id: string;
+  subject_enc: string;
+  created_at: number;
+}
+
+export interface ScreeningAlertsTable {
+  id: string;
+  application_id: string;
+  vendor_data: string;
+  session_id: string;
+  entity_id: string;
+  entity_fingerprint: string;
+  list_version_id: string | null;
+  hit: string; // JSON ScreeningHit
+  status: string; // open | dismissed | confirmed
+  created_at: number;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  note: string | null;
+}
+
+/** "Not this person": a hit a reviewer dismissed for one user, until the list entry changes. */
+export interface ScreeningSuppressionsTable {
+  application_id: string;
+  vendor_data: string;
+  entity_id: string;
+  entity_fingerprint: string;
+  created_at: number;
+  created_by: string;
+  note: string | null;
+}
+
 export interface DB {
   applications: ApplicationsTable;
   api_keys: ApiKeysTable;
@@ -177,4 +223,8 @@ export interface DB {
   webhook_attempts: WebhookAttemptsTable;
   jobs: JobsTable;
   idempotency_keys: IdempotencyKeysTable;
+  screening_list_versions: ScreeningListVersionsTable;
+  monitored_people: MonitoredPeopleTable;
+  screening_alerts: ScreeningAlertsTable;
+  screening_suppressions: ScreeningSuppressionsTable;
 }

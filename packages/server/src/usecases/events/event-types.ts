@@ -9,5 +9,6 @@ export const WEBHOOK_EVENT_TYPES = [
   'session.abandoned',
   'session.deleted',
   'media.uploaded',
+  'user.screening.hit',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

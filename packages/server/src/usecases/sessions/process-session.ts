@@ -13,6 +13,7 @@ import {
 import { media, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { recordEvent } from '../events/record-event.ts';
+import { enrolForMonitoring } from '../screening/monitor-people.ts';
 import { presentDecision, presentSession } from './present-session.ts';
 
 /** A check taking longer than this is abandoned and reported as an error (the session goes to review). */
@@ -175,6 +176,7 @@ export async function storeDecision(
     if (!moved) return false;
     await sessions.updateAttempt(tx, attemptId, { status: decision.status, decidedAt: now, decision });
     const fresh = (await sessions.findSessionById(tx, session.id))!;
+    await enrolForMonitoring(platform, tx, fresh, decision);
     const attempt = await sessions.findAttempt(tx, attemptId);
     await recordEvent(
       platform,
