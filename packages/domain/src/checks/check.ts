@@ -133,8 +133,29 @@ export interface SessionEvidence {
   previous: Readonly<Record<string, CheckResult>>;
 }
 
+export interface FaceTemplateHit {
+  templateId: string;
+  kind: 'approved' | 'blocklist';
+  /** The session the face came from, when it came from one. */
+  sessionId: string | null;
+  vendorData: string | null;
+  similarity: number;
+  note: string | null;
+}
+
+/** The application's stored faces: approved users (for duplicates) and the face blocklist. */
+export interface FaceTemplates {
+  search(
+    applicationId: string,
+    embedding: Float32Array,
+    options: { kind: 'approved' | 'blocklist'; minSimilarity: number; limit: number },
+  ): Promise<FaceTemplateHit[]>;
+}
+
 /** Services a check may use, provided by the pipeline; adapters implement them. */
 export interface CheckServices {
+  /** Present when the server keeps face templates. */
+  faces?: FaceTemplates;
   /** Store bytes produced by a check (an image crop) as a media item of this attempt; returns its id. */
   saveArtifact(context: MediaContext, bytes: Buffer, mimeType: string): Promise<string>;
   now(): Date;

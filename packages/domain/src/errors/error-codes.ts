@@ -42,6 +42,7 @@ export const ERROR_CODES = {
     description:
       'A sanctions list file could not be imported (wrong format, malformed or truncated); nothing changed.',
   },
+  NO_FACE_FOUND: { status: 422, description: 'No face was found in an image that needs one.' },
   RATE_LIMITED: {
     status: 429,
     description: 'Too many requests for this key; retry after Retry-After seconds.',

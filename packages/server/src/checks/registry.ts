@@ -1,6 +1,7 @@
 import { createAmlCheck } from '@openidv/check-aml';
 import { documentCheck } from '@openidv/check-document';
 import { faceMatchCheck, livenessCheck } from '@openidv/check-face';
+import { faceDuplicatesCheck } from '@openidv/check-face-duplicates';
 import { imageQualityCheck } from '@openidv/check-image-quality';
 import {
   type CheckDefinition,
@@ -95,6 +96,7 @@ export function createDefaultRegistry(
     documentCheck,
     faceMatchCheck,
     livenessCheck,
+    faceDuplicatesCheck,
     aml,
     ...extra,
   ] as CheckDefinition<never>[]);
@@ -105,12 +107,13 @@ export function defaultWorkflowDefinition(): WorkflowDefinition {
   return {
     name: 'Default identity verification',
     description:
-      'Photo quality, the document read and judged (MRZ or barcode, validity, age, expected data), the selfie compared with the document portrait, passive liveness, and sanctions screening of the holder.',
+      'Photo quality, the document read and judged (MRZ or barcode, validity, age, expected data), the selfie compared with the document portrait, passive liveness, the face searched among approved users and the face blocklist, and sanctions screening of the holder.',
     checks: [
       { type: 'image-quality', config: { required: ['document-front', 'face'] } },
       { type: 'document', config: {} },
       { type: 'face-match', config: {} },
       { type: 'liveness', config: {} },
+      { type: 'face-duplicates', config: {} },
       { type: 'aml', config: {} },
     ],
   };

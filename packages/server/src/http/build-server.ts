@@ -10,6 +10,7 @@ import { WEBHOOK_EVENT_TYPES } from '../usecases/events/event-types.ts';
 import { bearerAuth } from './auth.ts';
 import { sendError, toDomainError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { faceRoutes } from './routes/faces/face-routes.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
 import { keyRoutes } from './routes/keys/key-routes.ts';
 import { opsRoutes } from './routes/ops/ops-routes.ts';
@@ -103,7 +104,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   await app.register(
     async (v1) => {
       await v1.register(fastifyMultipart, {
-        limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 4, parts: 6 },
+        limits: { fileSize: config.uploadLimitBytes, files: 2, fields: 6, parts: 8 },
         throwFileSizeLimit: true,
       });
       v1.addHook('onRequest', bearerAuth(platform));
@@ -129,6 +130,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       workflowRoutes(v1, platform);
       keyRoutes(v1, platform);
       screeningRoutes(v1, platform);
+      faceRoutes(v1, platform);
     },
     { prefix: '/v1' },
   );

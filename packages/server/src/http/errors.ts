@@ -57,7 +57,10 @@ export function toDomainError(err: FastifyError | Error): DomainError {
     case 'FST_PARTS_LIMIT':
     case 'FST_FIELDS_LIMIT':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return new DomainError('BAD_REQUEST', 'The multipart body must have one "file" and a "context" field.');
+      return new DomainError(
+        'BAD_REQUEST',
+        'The multipart body has more files or fields than this endpoint takes.',
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new DomainError('BAD_REQUEST', 'Content-Length does not match the body.');
   }

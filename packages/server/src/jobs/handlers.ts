@@ -1,4 +1,5 @@
 import type { Platform } from '../platform/platform.ts';
+import { ENROL_FACE_JOB, enrolApprovedFace } from '../usecases/faces/enrol-face.ts';
 import { MONITOR_JOB } from '../usecases/screening/import-list.ts';
 import { monitorPeople } from '../usecases/screening/monitor-people.ts';
 import { PROCESS_SESSION_JOB } from '../usecases/sessions/change-session-status.ts';
@@ -17,6 +18,10 @@ export function jobHandlers(platform: Platform): Record<string, JobHandler> {
         if (lastAttempt) await giveUpProcessing(platform, sessionId, attemptId, String(e));
         throw e;
       }
+    },
+    [ENROL_FACE_JOB]: async (job) => {
+      const { sessionId, attemptId } = job.payload as { sessionId: string; attemptId: string };
+      await enrolApprovedFace(platform, sessionId, attemptId);
     },
     [MONITOR_JOB]: async (job) => {
       await monitorPeople(platform, (job.payload as { versionId?: string }).versionId);

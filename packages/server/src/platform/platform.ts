@@ -12,6 +12,7 @@ import {
 import { CheckRegistry, createDefaultRegistry } from '../checks/registry.ts';
 import type { Config } from '../config/config.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
+import { FaceTemplateStore } from '../usecases/faces/face-templates.ts';
 import { ScreeningLists } from '../usecases/screening/screening-lists.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
@@ -28,6 +29,8 @@ export interface Platform {
   checks: CheckRegistry;
   /** The sanctions lists in service (shipped snapshot plus imported versions). */
   screening: ScreeningLists;
+  /** Face templates (approved users, face blocklist) for 1:N search. */
+  faces: FaceTemplateStore;
   metrics: Metrics;
   now(): Date;
   /** Tells the job runner that work is waiting, so it does not wait for its next poll. */
@@ -72,6 +75,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     files: new EncryptedFileStore(join(config.dataDir, 'media'), envelope),
     checks,
     screening: lists,
+    faces: new FaceTemplateStore(database.db, envelope),
     metrics: createMetrics(),
     now: options.now ?? (() => new Date()),
     wake: () => {},

@@ -209,6 +209,19 @@ export interface ScreeningSuppressionsTable {
   note: string | null;
 }
 
+export interface FaceTemplatesTable {
+  id: string;
+  application_id: string;
+  kind: string; // approved | blocklist
+  session_id: string | null;
+  vendor_data: string | null;
+  /** The L2-normalised embedding as float32 bytes, sealed like media (biometric data). */
+  embedding_enc: string;
+  note: string | null;
+  created_by: string;
+  created_at: number;
+}
+
 export interface DB {
   applications: ApplicationsTable;
   api_keys: ApiKeysTable;
@@ -227,4 +240,5 @@ export interface DB {
   monitored_people: MonitoredPeopleTable;
   screening_alerts: ScreeningAlertsTable;
   screening_suppressions: ScreeningSuppressionsTable;
+  face_templates: FaceTemplatesTable;
 }

@@ -10,9 +10,10 @@ import {
   type Session,
   type SessionEvidence,
 } from '@openidv/domain';
-import { media, sessions, workflows } from '@openidv/storage';
+import { jobs, media, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { recordEvent } from '../events/record-event.ts';
+import { ENROL_FACE_JOB } from '../faces/enrol-face.ts';
 import { enrolForMonitoring } from '../screening/monitor-people.ts';
 import { presentDecision, presentSession } from './present-session.ts';
 
@@ -106,6 +107,7 @@ async function runCheck(
   }
   const controller = new AbortController();
   const services: CheckServices = {
+    faces: platform.faces,
     now: () => platform.now(),
     signal: controller.signal,
     saveArtifact: async (context: MediaContext, bytes: Buffer, mimeType: string) => {
@@ -177,6 +179,15 @@ export async function storeDecision(
     await sessions.updateAttempt(tx, attemptId, { status: decision.status, decidedAt: now, decision });
     const fresh = (await sessions.findSessionById(tx, session.id))!;
     await enrolForMonitoring(platform, tx, fresh, decision);
+    if (decision.status === 'approved') {
+      await jobs.enqueueJob(tx, {
+        type: ENROL_FACE_JOB,
+        payload: { sessionId: session.id, attemptId },
+        runAt: now,
+        maxAttempts: 3,
+        now,
+      });
+    }
     const attempt = await sessions.findAttempt(tx, attemptId);
     await recordEvent(
       platform,

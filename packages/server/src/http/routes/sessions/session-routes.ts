@@ -22,6 +22,7 @@ import {
   pageSchema,
   sessionSchema,
 } from '../../schemas/resources.ts';
+import { base64Content, jsonOrMultipartValidator, readUploads } from '../../uploads.ts';
 
 const tags = ['Sessions'];
 
@@ -282,45 +283,19 @@ export function sessionRoutes(app: FastifyInstance, platform: Platform): void {
         body: jsonMedia.optional(),
         response: { 201: mediaSchema, ...errorResponses(400, 401, 404, 409, 413, 415, 429) },
       },
-      validatorCompiler: ({ schema }) => {
-        // Multipart bodies are parsed in the handler, so only JSON bodies go through the schema.
-        const zod = schema as unknown as z.ZodType;
-        return (data: unknown) => {
-          if (data === undefined || data === null) return { value: data };
-          const parsed = zod.safeParse(data);
-          return parsed.success ? { value: parsed.data } : { error: parsed.error as unknown as Error };
-        };
-      },
+      validatorCompiler: jsonOrMultipartValidator,
     },
     async (request, reply) => {
       const auth = requireAuth(request);
       const session = await findSessionOrThrow(platform, auth.applicationId, request.params.id);
-      let context: string | undefined;
-      let bytes: Buffer | undefined;
-      if (request.isMultipart()) {
-        for await (const part of request.parts()) {
-          if (part.type === 'file') {
-            if (part.fieldname !== 'file')
-              throw new DomainError('VALIDATION_FAILED', 'The file field must be named "file".');
-            bytes = await part.toBuffer();
-          } else if (part.fieldname === 'context') {
-            context = String(part.value);
-          }
-        }
-        if (!bytes) throw new DomainError('VALIDATION_FAILED', 'file: a file is required.');
-      } else {
-        const body = request.body;
-        if (!body)
-          throw new DomainError(
-            'VALIDATION_FAILED',
-            'Send {context, content} as JSON, or multipart/form-data.',
-          );
-        context = body.context;
-        const b64 = body.content.replace(/^data:[^,]*,/, '');
-        if (!/^[A-Za-z0-9+/=_\-\s]+$/.test(b64))
-          throw new DomainError('VALIDATION_FAILED', 'content: must be base64.');
-        bytes = Buffer.from(b64, 'base64');
-      }
+      const { files, fields } = await readUploads(request, ['file', 'content']);
+      const bytes = files['file'] ?? files['content'];
+      const context = fields['context'];
+      if (!bytes)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          'file: a file is required (multipart "file", or JSON "content").',
+        );
       if (!context || !(UPLOAD_CONTEXTS as readonly string[]).includes(context)) {
         throw new DomainError('VALIDATION_FAILED', `context: must be one of ${UPLOAD_CONTEXTS.join(', ')}.`);
       }

@@ -1,0 +1,6 @@
+export {
+  createFaceDuplicatesCheck,
+  type FaceDuplicatesConfig,
+  faceDuplicatesCheck,
+  faceDuplicatesConfigSchema,
+} from './face-duplicates-check.ts';
