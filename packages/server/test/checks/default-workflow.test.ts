@@ -40,6 +40,7 @@ describe('the default workflow', () => {
       'document',
       'face-match',
       'liveness',
+      'face-duplicates',
       'aml',
     ]);
     // The ICAO "Utopia" specimen: read from its MRZ, and declined as a specimen that expired in 2012.
