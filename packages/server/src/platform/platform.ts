@@ -10,6 +10,8 @@ import {
 } from '@openidv/storage';
 import { CheckRegistry, createDefaultRegistry } from '../checks/registry.ts';
 import type { Config } from '../config/config.ts';
+import type { WebhookFormat } from '../dialects/dialect.ts';
+import { WEBHOOK_FORMATS } from '../dialects/webhook-formats.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
@@ -25,13 +27,19 @@ export interface Platform {
   files: EncryptedFileStore;
   checks: CheckRegistry;
   metrics: Metrics;
+  /** Vendor webhook formats (Veriff, …) by dialect name; native endpoints use the openidv format. */
+  webhookFormats: ReadonlyMap<string, WebhookFormat>;
   now(): Date;
   /** Tells the job runner that work is waiting, so it does not wait for its next poll. */
   wake(): void;
   /** Short-lived caches of hot lookups; invalidated on every change made through this process. */
   caches: {
     apiKeys: Map<string, { at: number; value: { keyId: string; applicationId: string } | null }>;
-    endpoints: Map<string, { at: number; value: { id: string; events: string[] }[] }>;
+    endpoints: Map<
+      string,
+      { at: number; value: { id: string; events: string[]; format: string; credentialId: string | null }[] }
+    >;
+    dialectKeys: Map<string, { at: number; value: unknown }>;
   };
   close(): Promise<void>;
 }
@@ -60,9 +68,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     files: new EncryptedFileStore(join(config.dataDir, 'media'), envelope),
     checks,
     metrics: createMetrics(),
+    webhookFormats: WEBHOOK_FORMATS,
     now: options.now ?? (() => new Date()),
     wake: () => {},
-    caches: { apiKeys: new Map(), endpoints: new Map() },
+    caches: { apiKeys: new Map(), endpoints: new Map(), dialectKeys: new Map() },
     close: async () => {
       await database.close();
     },

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import * as initial from '../migrations/0001-initial.ts';
+import * as dialects from '../migrations/0003-dialects.ts';
 import type { DB } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -74,6 +75,7 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database
 
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '0001-initial': initial,
+  '0003-dialects': dialects,
 };
 
 /** Brings the schema up to date; safe to run at every start and from several processes (the migrator locks). */
