@@ -7,6 +7,8 @@ export type { ApiKeyRow } from './repositories/api-keys.ts';
 export * as apiKeys from './repositories/api-keys.ts';
 export type { ApplicationRow, Executor } from './repositories/applications.ts';
 export * as applications from './repositories/applications.ts';
+export type { DialectCredentialRow, DialectIdKind, DialectIdRow } from './repositories/dialects.ts';
+export * as dialects from './repositories/dialects.ts';
 export type { FaceTemplateRow } from './repositories/faces.ts';
 export * as faces from './repositories/faces.ts';
 export * as idempotency from './repositories/idempotency.ts';

@@ -37,30 +37,63 @@ const POOL_SIZE = 2560;
 let pool = randomBytes(POOL_SIZE);
 let offset = 0;
 
+/** The last id's time and random part (two 40-bit halves), to keep ids made in the same millisecond in order. */
+let lastTime = -1;
+let lastHi = 0;
+let lastLo = 0;
+const HALF = 2 ** 40;
+
+function encodeHalf(v: number): string {
+  let out = '';
+  let x = v;
+  for (let c = 0; c < 8; c++) {
+    out = ALPHABET[x % 32] + out;
+    x = Math.floor(x / 32);
+  }
+  return out;
+}
+
+function randomHalf(i: number): number {
+  // 5 bytes = 40 bits, kept below 2^53 so plain numbers hold them exactly
+  return (
+    pool[i]! * 2 ** 32 +
+    ((pool[i + 1]! << 24) >>> 0) +
+    (pool[i + 2]! << 16) +
+    (pool[i + 3]! << 8) +
+    pool[i + 4]!
+  );
+}
+
+/**
+ * Ids made in the same millisecond by this process increase (the random part counts up from the
+ * previous one), so events of one session list in the order they happened.
+ */
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
-  if (offset + 10 > POOL_SIZE) {
-    pool = randomBytes(POOL_SIZE);
-    offset = 0;
-  }
-  // 10 random bytes = 80 bits = 16 base32 characters, taken 5 bytes (40 bits, 8 characters) at a time.
-  let rand = '';
-  for (let half = 0; half < 2; half++) {
-    const i = offset + half * 5;
-    let hi = (pool[i]! << 12) | (pool[i + 1]! << 4) | (pool[i + 2]! >> 4); // 20 bits
-    let lo = ((pool[i + 2]! & 0x0f) << 16) | (pool[i + 3]! << 8) | pool[i + 4]!; // 20 bits
-    let chunk = '';
-    for (let c = 0; c < 4; c++) {
-      chunk = ALPHABET[lo & 31] + chunk;
-      lo >>= 5;
+  let time = now;
+  let hi: number;
+  let lo: number;
+  if (time <= lastTime) {
+    time = lastTime;
+    hi = lastHi;
+    lo = lastLo + 1;
+    if (lo >= HALF) {
+      lo = 0;
+      hi = (hi + 1) % HALF;
     }
-    for (let c = 0; c < 4; c++) {
-      chunk = ALPHABET[hi & 31] + chunk;
-      hi >>= 5;
+  } else {
+    if (offset + 10 > POOL_SIZE) {
+      pool = randomBytes(POOL_SIZE);
+      offset = 0;
     }
-    rand += chunk;
+    hi = randomHalf(offset);
+    // Leave room to count up within the millisecond without carrying into hi.
+    lo = randomHalf(offset + 5) % (HALF / 2);
+    offset += 10;
   }
-  offset += 10;
-  return `${prefix}_${encodeTime(now)}${rand}`;
+  lastTime = time;
+  lastHi = hi;
+  lastLo = lo;
+  return `${prefix}_${encodeTime(time)}${encodeHalf(hi)}${encodeHalf(lo)}`;
 }
 
 export function hasPrefix(id: string, prefix: IdPrefix): boolean {

@@ -1,9 +1,16 @@
 import { parseArgs } from 'node:util';
 import { LIST_FORMATS, type ListFormat } from '@openidv/screening';
-import { apiKeys, applications } from '@openidv/storage';
+import { apiKeys, applications, dialects } from '@openidv/storage';
 import { ConfigError, describeConfig, loadConfig } from '../config/config.ts';
+import { DIALECTS, isDialect } from '../dialects/dialect.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
 import { bootstrapIfEmpty } from '../usecases/applications/bootstrap-application.ts';
+import {
+  createDialectCredential,
+  listDialectCredentials,
+  revokeDialectCredential,
+  setDialectWebhook,
+} from '../usecases/dialects/dialect-credentials.ts';
 import { createApiKey, revokeApiKey } from '../usecases/keys/api-keys.ts';
 import { importList } from '../usecases/screening/import-list.ts';
 import { startServer } from './start-server.ts';
@@ -13,6 +20,9 @@ const HELP = `openidv — self-hosted identity verification
 Usage:
   openidv start                          Start the API server and workers (first start creates an application).
   openidv keys create --name NAME [--json] [--application APP_ID]
+  openidv keys create --name NAME --dialect veriff|idenfy|didit|hopae [--webhook-url URL] [--json]
+                                         A vendor dialect credential: prints its key and secret once.
+  openidv keys webhook KEY_ID --url URL|none   Set a dialect credential's webhook URL.
   openidv keys list [--json] [--application APP_ID]
   openidv keys revoke KEY_ID [--application APP_ID]
   openidv lists import FILE… [--format FORMAT]
@@ -59,6 +69,9 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       json: { type: 'boolean', default: false },
       application: { type: 'string' },
+      dialect: { type: 'string' },
+      'webhook-url': { type: 'string' },
+      url: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       format: { type: 'string' },
     },
@@ -119,6 +132,43 @@ async function main(argv: string[]): Promise<number> {
     case 'keys':
       return withPlatform(async (platform) => {
         const appId = await resolveApplication(platform, values.application);
+        if (sub === 'create' && values.dialect !== undefined) {
+          if (!values.name) throw new UsageError('keys create needs --name NAME.');
+          if (!isDialect(values.dialect))
+            throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}.`);
+          const c = await createDialectCredential(platform, appId, {
+            name: values.name,
+            dialect: values.dialect,
+            webhookUrl: values['webhook-url'],
+          });
+          const out = { ...c, applicationId: appId };
+          console.log(
+            values.json
+              ? JSON.stringify(out)
+              : [
+                  `${c.dialect} credential ${c.id} (${c.name}) — shown once:`,
+                  `  key:            ${c.key}`,
+                  `  secret:         ${c.secret}`,
+                  `  base URL:       ${c.baseUrl}`,
+                  `  integration id: ${c.integrationId}`,
+                  `  webhook URL:    ${c.webhookUrl ?? `(none; set it with: openidv keys webhook ${c.id} --url URL)`}`,
+                ].join('\n'),
+          );
+          return 0;
+        }
+        if (sub === 'webhook') {
+          if (!arg || !values.url)
+            throw new UsageError('keys webhook needs the credential id and --url URL (or --url none).');
+          const r = await setDialectWebhook(platform, appId, arg, values.url === 'none' ? null : values.url);
+          console.log(
+            values.json
+              ? JSON.stringify(r)
+              : r.url
+                ? `Webhook URL of ${arg}: ${r.url}`
+                : `Removed the webhook URL of ${arg}.`,
+          );
+          return 0;
+        }
         if (sub === 'create') {
           if (!values.name) throw new UsageError('keys create needs --name NAME.');
           const k = await createApiKey(platform, appId, values.name);
@@ -130,15 +180,23 @@ async function main(argv: string[]): Promise<number> {
         }
         if (sub === 'list') {
           const keys = await apiKeys.listApiKeys(platform.database.db, appId);
-          if (values.json) console.log(JSON.stringify(keys));
-          else
+          const dialectKeys = await listDialectCredentials(platform, appId);
+          if (values.json) console.log(JSON.stringify([...keys, ...dialectKeys]));
+          else {
             for (const k of keys)
               console.log(`${k.id}  ${k.prefix}…  ${k.name}${k.revokedAt ? '  (revoked)' : ''}`);
+            for (const k of dialectKeys)
+              console.log(
+                `${k.id}  ${k.keyPrefix}…  ${k.name}  [${k.dialect}]${k.webhookUrl ? `  → ${k.webhookUrl}` : ''}${k.revokedAt ? '  (revoked)' : ''}`,
+              );
+          }
           return 0;
         }
         if (sub === 'revoke') {
           if (!arg) throw new UsageError('keys revoke needs the key id.');
-          await revokeApiKey(platform, appId, arg);
+          const dialectKey = await dialects.findCredential(platform.database.db, appId, arg);
+          if (dialectKey) await revokeDialectCredential(platform, appId, arg);
+          else await revokeApiKey(platform, appId, arg);
           console.log(`Revoked ${arg}.`);
           return 0;
         }

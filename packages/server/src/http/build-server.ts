@@ -5,11 +5,13 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { DomainError, ERROR_CODES, newId } from '@openidv/domain';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
+import { veriffRoutes } from '../dialects/veriff/routes.ts';
 import type { Platform } from '../platform/platform.ts';
 import { WEBHOOK_EVENT_TYPES } from '../usecases/events/event-types.ts';
 import { bearerAuth } from './auth.ts';
 import { sendError, toDomainError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { dialectCredentialRoutes } from './routes/dialects/dialect-credential-routes.ts';
 import { faceRoutes } from './routes/faces/face-routes.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
 import { keyRoutes } from './routes/keys/key-routes.ts';
@@ -131,8 +133,12 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       keyRoutes(v1, platform);
       screeningRoutes(v1, platform);
       faceRoutes(v1, platform);
+      dialectCredentialRoutes(v1, platform);
     },
     { prefix: '/v1' },
   );
+
+  // Vendor dialects: each under its own prefix, with the vendor's auth, shapes and errors (docs/compat/).
+  await app.register(async (compat) => veriffRoutes(compat, platform), { prefix: '/compat/veriff' });
   return app;
 }

@@ -11,6 +11,8 @@ import {
 } from '@openidv/storage';
 import { CheckRegistry, createDefaultRegistry } from '../checks/registry.ts';
 import type { Config } from '../config/config.ts';
+import type { WebhookFormat } from '../dialects/dialect.ts';
+import { WEBHOOK_FORMATS } from '../dialects/webhook-formats.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { FaceTemplateStore } from '../usecases/faces/face-templates.ts';
 import { ScreeningLists } from '../usecases/screening/screening-lists.ts';
@@ -32,13 +34,19 @@ export interface Platform {
   /** Face templates (approved users, face blocklist) for 1:N search. */
   faces: FaceTemplateStore;
   metrics: Metrics;
+  /** Vendor webhook formats (Veriff, …) by dialect name; native endpoints use the openidv format. */
+  webhookFormats: ReadonlyMap<string, WebhookFormat>;
   now(): Date;
   /** Tells the job runner that work is waiting, so it does not wait for its next poll. */
   wake(): void;
   /** Short-lived caches of hot lookups; invalidated on every change made through this process. */
   caches: {
     apiKeys: Map<string, { at: number; value: { keyId: string; applicationId: string } | null }>;
-    endpoints: Map<string, { at: number; value: { id: string; events: string[] }[] }>;
+    endpoints: Map<
+      string,
+      { at: number; value: { id: string; events: string[]; format: string; credentialId: string | null }[] }
+    >;
+    dialectKeys: Map<string, { at: number; value: unknown }>;
   };
   close(): Promise<void>;
 }
@@ -77,9 +85,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     screening: lists,
     faces: new FaceTemplateStore(database.db, envelope),
     metrics: createMetrics(),
+    webhookFormats: WEBHOOK_FORMATS,
     now: options.now ?? (() => new Date()),
     wake: () => {},
-    caches: { apiKeys: new Map(), endpoints: new Map() },
+    caches: { apiKeys: new Map(), endpoints: new Map(), dialectKeys: new Map() },
     close: async () => {
       await database.close();
     },

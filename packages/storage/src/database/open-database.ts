@@ -6,6 +6,7 @@ import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import * as initial from '../migrations/0001-initial.ts';
 import * as screening from '../migrations/0002-screening.ts';
+import * as dialects from '../migrations/0003-dialects.ts';
 import * as faces from '../migrations/0008-faces.ts';
 import type { DB } from './schema.ts';
 
@@ -83,6 +84,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0001-initial': initial,
   '0002-screening': screening,
   '0008-faces': faces,
+  '0003-dialects': dialects,
 };
 
 /** Brings the schema up to date; safe to run at every start and from several processes (the migrator locks). */

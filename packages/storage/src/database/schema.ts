@@ -110,6 +110,10 @@ export interface WebhookEndpointsTable {
   secret_enc: string;
   created_at: number;
   deleted_at: number | null;
+  /** How deliveries are shaped and signed: "openidv" or a vendor dialect ("veriff", "idenfy", …). */
+  format: string;
+  /** The dialect credential whose sessions this endpoint hears about (dialect endpoints only). */
+  credential_id: string | null;
 }
 
 export interface WebhookDeliveriesTable {
@@ -222,6 +226,36 @@ export interface FaceTemplatesTable {
   created_at: number;
 }
 
+/** Credentials of a vendor dialect (Veriff API key + shared secret, iDenfy key + secret, …). */
+export interface DialectCredentialsTable {
+  id: string;
+  application_id: string;
+  dialect: string;
+  name: string;
+  integration_id: string;
+  key_prefix: string;
+  /** SHA-256 of the key (keys are random, so a fast hash is enough). */
+  key_hash: string;
+  secret_enc: string;
+  settings: string; // JSON
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+/** The id a dialect shows for a core session, attempt or media item (vendors use UUIDs and tokens). */
+export interface DialectIdsTable {
+  dialect: string;
+  external_id: string;
+  kind: string; // session | attempt | media | token
+  internal_id: string;
+  application_id: string;
+  session_id: string;
+  credential_id: string | null;
+  extra: string; // JSON
+  created_at: number;
+}
+
 export interface DB {
   applications: ApplicationsTable;
   api_keys: ApiKeysTable;
@@ -241,4 +275,6 @@ export interface DB {
   screening_alerts: ScreeningAlertsTable;
   screening_suppressions: ScreeningSuppressionsTable;
   face_templates: FaceTemplatesTable;
+  dialect_credentials: DialectCredentialsTable;
+  dialect_ids: DialectIdsTable;
 }

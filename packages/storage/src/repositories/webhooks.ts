@@ -8,6 +8,10 @@ export interface WebhookEndpointRow {
   events: string[];
   secretEnc: string;
   createdAt: Date;
+  /** "openidv", or the vendor dialect whose shape and signature deliveries take. */
+  format: string;
+  /** For dialect endpoints: the credential whose sessions it hears about. */
+  credentialId: string | null;
 }
 
 export interface WebhookDeliveryRow {
@@ -35,7 +39,11 @@ export interface WebhookAttemptRow {
   durationMs: number;
 }
 
-export async function insertEndpoint(db: Executor, e: WebhookEndpointRow): Promise<void> {
+export async function insertEndpoint(
+  db: Executor,
+  e: Omit<WebhookEndpointRow, 'format' | 'credentialId'> &
+    Partial<Pick<WebhookEndpointRow, 'format' | 'credentialId'>>,
+): Promise<void> {
   await db
     .insertInto('webhook_endpoints')
     .values({
@@ -46,6 +54,8 @@ export async function insertEndpoint(db: Executor, e: WebhookEndpointRow): Promi
       secret_enc: e.secretEnc,
       created_at: e.createdAt.getTime(),
       deleted_at: null,
+      format: e.format ?? 'openidv',
+      credential_id: e.credentialId ?? null,
     })
     .execute();
 }
@@ -71,6 +81,20 @@ export async function findEndpoint(
     .selectAll()
     .where('application_id', '=', applicationId)
     .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return r && toEndpoint(r);
+}
+
+/** The live endpoint of a dialect credential, if its webhook URL is set. */
+export async function findEndpointByCredential(
+  db: Executor,
+  credentialId: string,
+): Promise<WebhookEndpointRow | undefined> {
+  const r = await db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('credential_id', '=', credentialId)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
   return r && toEndpoint(r);
@@ -192,6 +216,8 @@ function toEndpoint(r: DB['webhook_endpoints']): WebhookEndpointRow {
     events: JSON.parse(r.events),
     secretEnc: r.secret_enc,
     createdAt: new Date(Number(r.created_at)),
+    format: r.format,
+    credentialId: r.credential_id,
   };
 }
 

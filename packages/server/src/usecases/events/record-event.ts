@@ -1,5 +1,5 @@
 import { newId, type Session } from '@openidv/domain';
-import { type Executor, jobs, sessions, webhooks } from '@openidv/storage';
+import { type DialectIdRow, dialects, type Executor, jobs, sessions, webhooks } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import type { WebhookEventType } from './event-types.ts';
 
@@ -33,14 +33,40 @@ export async function recordEvent(
     (e) => e.events.includes(type) || e.events.includes('*'),
   );
   if (endpoints.length === 0) return { eventId, deliveries: 0 };
-  const body = JSON.stringify({
-    id: eventId,
-    type,
-    createdAt: now.toISOString(),
-    applicationId: session.applicationId,
-    data: webhookPayload ?? data,
-  });
+  let nativeBody: string | undefined;
+  const links = new Map<string, DialectIdRow | undefined>();
+  let deliveries = 0;
   for (const endpoint of endpoints) {
+    let body: string | null;
+    if (endpoint.format === 'openidv') {
+      nativeBody ??= JSON.stringify({
+        id: eventId,
+        type,
+        createdAt: now.toISOString(),
+        applicationId: session.applicationId,
+        data: webhookPayload ?? data,
+      });
+      body = nativeBody;
+    } else {
+      // A dialect endpoint hears about the sessions created with its credential, in the vendor's shape.
+      const format = platform.webhookFormats.get(endpoint.format);
+      if (!links.has(endpoint.format)) {
+        links.set(endpoint.format, await dialects.findByInternalId(tx, endpoint.format, session.id));
+      }
+      const link = links.get(endpoint.format);
+      if (!format || !link || link.credentialId !== endpoint.credentialId) continue;
+      body = await format.render({
+        tx,
+        publicUrl: platform.config.publicUrl,
+        eventId,
+        type,
+        createdAt: now,
+        payload: webhookPayload ?? data,
+        link,
+      });
+      if (body === null) continue;
+    }
+    deliveries++;
     const deliveryId = newId('whd', now.getTime());
     await webhooks.insertDelivery(tx, {
       id: deliveryId,
@@ -66,7 +92,7 @@ export async function recordEvent(
       now: now.getTime(),
     });
   }
-  return { eventId, deliveries: endpoints.length };
+  return { eventId, deliveries };
 }
 
 async function subscribedEndpoints(platform: Platform, tx: Executor, applicationId: string) {
@@ -76,6 +102,8 @@ async function subscribedEndpoints(platform: Platform, tx: Executor, application
   const value = (await webhooks.listEndpoints(tx, applicationId)).map((e) => ({
     id: e.id,
     events: e.events,
+    format: e.format,
+    credentialId: e.credentialId,
   }));
   platform.caches.endpoints.set(applicationId, { at: t, value });
   return value;

@@ -2,8 +2,9 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isDomainError, signPayload } from '@openidv/domain';
-import { jobs, webhooks } from '@openidv/storage';
+import { dialects, jobs, webhooks } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
+import { openCredentialKey } from '../dialects/dialect-credentials.ts';
 import { resolveWebhookTarget } from './assert-webhook-url.ts';
 
 export const DELIVER_WEBHOOK_JOB = 'webhook.deliver';
@@ -28,6 +29,8 @@ export async function deliverWebhook(platform: Platform, deliveryId: string, man
   let outcome: Outcome;
   if (!endpoint) {
     outcome = { statusCode: null, error: 'The endpoint was deleted.' };
+  } else if (endpoint.format !== 'openidv') {
+    outcome = await postDialect(platform, endpoint, delivery.payload);
   } else {
     const secret = platform.envelope.openString(endpoint.secretEnc, `webhook:${endpoint.id}`);
     outcome = await post(platform, endpoint.url, delivery.payload, {
@@ -76,6 +79,41 @@ export async function deliverWebhook(platform: Platform, deliveryId: string, man
   platform.metrics.webhookAttempts.inc({
     outcome: ok ? 'delivered' : next.status === 'failed' ? 'failed' : 'retry',
   });
+}
+
+/** A delivery in a vendor's shape, signed the vendor's way; same retries and log as native deliveries. */
+async function postDialect(
+  platform: Platform,
+  endpoint: webhooks.WebhookEndpointRow,
+  payload: string,
+): Promise<Outcome> {
+  const format = platform.webhookFormats.get(endpoint.format);
+  if (!format) return { statusCode: null, error: `This server has no "${endpoint.format}" webhook format.` };
+  if (isErasedTombstone(payload)) {
+    // The session was deleted before delivery: its vendor-shaped body is gone and nothing else may be sent.
+    return { statusCode: null, error: 'The session was erased before this delivery could be sent.' };
+  }
+  const credential = endpoint.credentialId
+    ? await dialects.findCredential(platform.database.db, endpoint.applicationId, endpoint.credentialId)
+    : undefined;
+  if (!credential || credential.revokedAt) return { statusCode: null, error: 'The credential was revoked.' };
+  const secret = platform.envelope.openString(endpoint.secretEnc, `webhook:${endpoint.id}`);
+  const headers = format.headers({
+    secret,
+    key: openCredentialKey(platform, credential),
+    body: payload,
+    now: platform.now(),
+  });
+  return post(platform, endpoint.url, payload, { 'content-type': 'application/json', ...headers });
+}
+
+function isErasedTombstone(payload: string): boolean {
+  if (!payload.includes('"erased":true')) return false;
+  try {
+    return (JSON.parse(payload) as { data?: { erased?: unknown } }).data?.erased === true;
+  } catch {
+    return false;
+  }
 }
 
 async function post(

@@ -25,6 +25,7 @@ export async function createEndpoint(
   applicationId: string,
   input: z.infer<typeof createEndpointInput>,
   secret = newWebhookSecret(),
+  dialect: { format: string; credentialId: string } | undefined = undefined,
 ) {
   const url = assertWebhookUrlShape(input.url);
   await resolveWebhookTarget(url, platform.config.webhookAllowPrivate);
@@ -37,6 +38,7 @@ export async function createEndpoint(
     events: [...new Set(input.events)],
     secretEnc: platform.envelope.sealString(secret, `webhook:${id}`),
     createdAt: now,
+    ...(dialect && { format: dialect.format, credentialId: dialect.credentialId }),
   });
   platform.caches.endpoints.delete(applicationId);
   return { id, url: url.toString(), events: [...new Set(input.events)], secret, createdAt: now };

@@ -1,0 +1,178 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReceiver, startTestServer, waitFor } from '../support/harness.ts';
+
+/**
+ * Veriff's own browser libraries against openidv: `@veriff/js-sdk` (only its `host` points at
+ * `/compat/veriff`) creates a session from an integrator's page on another origin, and `@veriff/incontext-sdk`
+ * opens the returned URL in its frame. Needs Debian's chromium (.ci/run installs it).
+ */
+const CHROMIUM = '/usr/bin/chromium';
+if (!existsSync(CHROMIUM) && process.env.CI === 'true') {
+  throw new Error(
+    'CI needs Debian chromium at /usr/bin/chromium for the Veriff SDK tests (.ci/run installs it).',
+  );
+}
+const require = createRequire(import.meta.url);
+const jsSdk = readFileSync(require.resolve('@veriff/js-sdk'), 'utf8');
+const inContext = readFileSync(
+  join(dirname(require.resolve('@veriff/incontext-sdk/package.json')), 'dist/v2.5.0/veriff.js'),
+  'utf8',
+);
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** The integrator's page, served from its own origin. */
+function integratorPage(apiBase: string, apiKey: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Acme onboarding</title></head><body>
+<div id="veriff-root" style="width:400px"></div>
+<script>var module = { exports: {} };</script>
+<script src="/veriff-js-sdk.js"></script>
+<script src="/veriff-incontext.js"></script>
+<script>
+  const veriff = module.exports.Veriff({
+    host: ${JSON.stringify(apiBase)},
+    apiKey: ${JSON.stringify(apiKey)},
+    parentId: 'veriff-root',
+    onSession: function (err, response) {
+      window.sessionResult = { err, response };
+      if (response) {
+        window.veriffSDK.createVeriffFrame({
+          url: response.verification.url,
+          onEvent: function (msg) { (window.frameEvents = window.frameEvents || []).push(msg); },
+        });
+      }
+    },
+  });
+  veriff.setParams({ person: { givenName: 'Anna', lastName: 'Meier' }, vendorData: 'browser-user-7' });
+  veriff.mount({ submitBtnText: 'Get verified' });
+</script></body></html>`;
+}
+
+describe.skipIf(!existsSync(CHROMIUM))(
+  'Veriff JS SDK and InContext SDK in Chromium, against /compat/veriff',
+  () => {
+    let server: Awaited<ReturnType<typeof startTestServer>>;
+    let receiver: Awaited<ReturnType<typeof startReceiver>>;
+    let site: Server;
+    let siteUrl: string;
+    let credential: { key: string; secret: string };
+
+    beforeAll(async () => {
+      // A fixed port, so that the journey links the server hands out (its public URL) are real.
+      const port = await freePort();
+      server = await startTestServer('sqlite', {
+        PORT: String(port),
+        OPENIDV_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      });
+      receiver = await startReceiver();
+      const created = await server.api.json('POST', '/v1/dialect-credentials', {
+        name: 'browser',
+        dialect: 'veriff',
+        webhookUrl: receiver.url,
+      });
+      credential = created.body as typeof credential;
+      const page = integratorPage(`${server.api.base}/compat/veriff`, credential.key);
+      site = createServer((req, res) => {
+        const files: Record<string, [string, string]> = {
+          '/': ['text/html; charset=utf-8', page],
+          '/veriff-js-sdk.js': ['text/javascript', jsSdk],
+          '/veriff-incontext.js': ['text/javascript', inContext],
+        };
+        const f = files[req.url ?? ''];
+        if (!f) return res.writeHead(404).end();
+        res.writeHead(200, { 'content-type': f[0] }).end(f[1]);
+      });
+      await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+      siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`; // another origin than the API
+    });
+    afterAll(async () => {
+      await new Promise<void>((r) => (site ? site.close(() => r()) : r()));
+      await receiver?.close();
+      await server?.close();
+    });
+
+    it('the JS SDK creates a session and gets the journey URL; the InContext SDK opens it in its frame', async () => {
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      });
+      try {
+        const page = await browser.newPage();
+        const failures: string[] = [];
+        page.on('pageerror', (e) => failures.push(e.message));
+        await page.goto(siteUrl);
+        // The SDK renders its form (names given by setParams, so only the button) and posts on submit.
+        await page.click('#veriff-root input[type="submit"]');
+        await page.waitForFunction(
+          () => (globalThis as unknown as { sessionResult?: unknown }).sessionResult,
+          null,
+          {
+            timeout: 10_000,
+          },
+        );
+        const result = (await page.evaluate(
+          () => (globalThis as unknown as { sessionResult: unknown }).sessionResult,
+        )) as {
+          err: unknown;
+          response: {
+            status: string;
+            verification: { id: string; url: string; status: string; vendorData: string };
+          };
+        };
+        expect(result.err).toBeNull();
+        expect(result.response.status).toBe('success');
+        const v = result.response.verification;
+        expect(v.status).toBe('created');
+        expect(v.vendorData).toBe('browser-user-7');
+        expect(new URL(v.url).pathname).toMatch(/^\/j\/[A-Za-z0-9_-]+$/);
+
+        // The InContext SDK put our journey into its iframe; opening it starts the session (Veriff event 7001).
+        const frame = await waitFor(
+          async () => page.frames().find((f) => f.url() === v.url),
+          10_000,
+          `the journey frame (frames: ${page
+            .frames()
+            .map((f) => f.url())
+            .join(', ')}; errors: ${failures.join('; ')})`,
+        );
+        await frame.waitForLoadState();
+        expect(await frame.locator('h1').textContent()).toMatch(/verification/i);
+        const started = await waitFor(
+          async () =>
+            receiver.received.find((h) => (h.json as unknown as { id: string; action?: string }).id === v.id),
+          10_000,
+          'the started event webhook',
+        );
+        expect(started.json).toMatchObject({
+          id: v.id,
+          action: 'started',
+          code: 7001,
+          vendorData: 'browser-user-7',
+        });
+        expect(failures).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    });
+  },
+);
