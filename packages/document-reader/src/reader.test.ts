@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
 import bwipjs from 'bwip-js';
 import sharp from 'sharp';
@@ -71,6 +72,24 @@ describe('reading synthetic documents', () => {
     const r = await readDocument(img, { now, portrait: false });
     expect(r.mrz?.lines).toEqual(TD3);
     expect([1, 3]).toContain(r.orientation);
+  });
+});
+
+describe('phone photos', () => {
+  it('reads a HEIC photo (HEVC, as iPhones save them)', async () => {
+    const heic = readFileSync(new URL('../fixtures/passport-td3.heic', import.meta.url));
+    const r = await readDocument(heic, { now, portrait: false });
+    expect(r.status).toBe('read');
+    expect(r.mrz?.lines).toEqual(TD3);
+  });
+
+  it('applies the EXIF orientation before reading', async () => {
+    const upright = await renderSyntheticDocument({ mrz: TD3, width: 900 });
+    // Stored turned a quarter, with the EXIF tag that tells viewers to turn it back.
+    const stored = await sharp(upright).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const r = await readDocument(stored, { now, portrait: false });
+    expect(r.mrz?.lines).toEqual(TD3);
+    expect(r.orientation).toBe(0);
   });
 });
 

@@ -113,18 +113,7 @@ export class PaddleEngine implements OcrEngine {
    * probabilities (plus the CTC blank): the MRZ needs 37 of the model's 6,625 classes.
    */
   async emissions(gray: Uint8Array, width: number, symbols: string): Promise<Emissions> {
-    const plane = REC_HEIGHT * width;
-    const data = new Float32Array(plane * 3);
-    for (let i = 0; i < plane; i++) {
-      const v = gray[i]! / 127.5 - 1;
-      data[i] = v;
-      data[plane + i] = v;
-      data[2 * plane + i] = v;
-    }
-    const out = await this.#rec.run({ x: new ort.Tensor('float32', data, [1, 3, REC_HEIGHT, width]) });
-    const probs = out[this.#rec.outputNames[0]!]!;
-    const [, steps, classes] = probs.dims as [number, number, number];
-    const all = probs.data as Float32Array;
+    const { all, steps, classes } = await this.#infer(gray, width);
     const columns = [0, ...[...symbols].map((c) => this.dictionary.indexOf(c))];
     const W = columns.length;
     const p = new Float32Array(steps * W);
@@ -137,7 +126,16 @@ export class PaddleEngine implements OcrEngine {
     return { steps, symbols, p };
   }
 
+  /** Reads one straightened grey line (height 48) over the model's whole dictionary, or a charset. */
   async recognize(gray: Uint8Array, width: number, charset?: Charset): Promise<RecognizedLine> {
+    const { all, steps, classes } = await this.#infer(gray, width);
+    return this.#decode(all, steps, classes, charset);
+  }
+
+  async #infer(
+    gray: Uint8Array,
+    width: number,
+  ): Promise<{ all: Float32Array; steps: number; classes: number }> {
     const plane = REC_HEIGHT * width;
     const data = new Float32Array(plane * 3);
     for (let i = 0; i < plane; i++) {
@@ -149,7 +147,7 @@ export class PaddleEngine implements OcrEngine {
     const out = await this.#rec.run({ x: new ort.Tensor('float32', data, [1, 3, REC_HEIGHT, width]) });
     const probs = out[this.#rec.outputNames[0]!]!;
     const [, steps, classes] = probs.dims as [number, number, number];
-    return this.#decode(probs.data as Float32Array, steps, classes, charset);
+    return { all: probs.data as Float32Array, steps, classes };
   }
 
   #decode(p: Float32Array, steps: number, classes: number, charset?: Charset): RecognizedLine {
