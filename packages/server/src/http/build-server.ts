@@ -10,6 +10,7 @@ import { WEBHOOK_EVENT_TYPES } from '../usecases/events/event-types.ts';
 import { bearerAuth } from './auth.ts';
 import { sendError, toDomainError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { documentRoutes } from './routes/documents/document-routes.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
 import { keyRoutes } from './routes/keys/key-routes.ts';
 import { opsRoutes } from './routes/ops/ops-routes.ts';
@@ -127,6 +128,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       webhookRoutes(v1, platform);
       workflowRoutes(v1, platform);
       keyRoutes(v1, platform);
+      documentRoutes(v1, platform);
     },
     { prefix: '/v1' },
   );

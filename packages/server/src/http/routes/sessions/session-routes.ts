@@ -13,6 +13,7 @@ import { findSessionOrThrow } from '../../../usecases/sessions/find-session.ts';
 import { presentDecision, presentSession } from '../../../usecases/sessions/present-session.ts';
 import { actorOf, requireAuth } from '../../auth.ts';
 import { errorResponses } from '../../errors.ts';
+import { jsonOrMultipartValidator } from '../../json-or-multipart.ts';
 import {
   attemptSchema,
   decisionSchema,
@@ -282,15 +283,7 @@ export function sessionRoutes(app: FastifyInstance, platform: Platform): void {
         body: jsonMedia.optional(),
         response: { 201: mediaSchema, ...errorResponses(400, 401, 404, 409, 413, 415, 429) },
       },
-      validatorCompiler: ({ schema }) => {
-        // Multipart bodies are parsed in the handler, so only JSON bodies go through the schema.
-        const zod = schema as unknown as z.ZodType;
-        return (data: unknown) => {
-          if (data === undefined || data === null) return { value: data };
-          const parsed = zod.safeParse(data);
-          return parsed.success ? { value: parsed.data } : { error: parsed.error as unknown as Error };
-        };
-      },
+      validatorCompiler: jsonOrMultipartValidator,
     },
     async (request, reply) => {
       const auth = requireAuth(request);
