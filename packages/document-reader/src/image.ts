@@ -1,4 +1,4 @@
-import sharp, { type Metadata } from 'sharp';
+import { decodeImage as decodeUpload, ImageDecodeError, sniffMediaType } from '@openidv/image-decoding';
 
 /** A decoded image in memory: 8-bit RGB, rows top to bottom, EXIF orientation applied. */
 export interface RgbImage {
@@ -18,44 +18,25 @@ export const MAX_INPUT_PIXELS = 50_000_000;
 /** Documents are read at most at this long side; phone photos are larger than the MRZ needs. */
 export const WORKING_LONG_SIDE = 2000;
 
-const PDF_MAGIC = Buffer.from('%PDF');
-
 /**
- * Decodes JPEG/PNG/WebP/TIFF/AVIF bytes into RGB, applying EXIF orientation and shrinking to the
- * working size. Errors are values: a PDF, truncated file or oversized image never throws.
+ * Decodes an upload into RGB at the working size through `@openidv/image-decoding` (JPEG, PNG, WebP,
+ * AVIF and phone HEIC, EXIF orientation applied, oversized images refused before decoding). Errors are
+ * values: a PDF, truncated file or oversized image never throws.
  */
 export async function decodeImage(bytes: Buffer): Promise<DecodeResult> {
   if (bytes.length === 0) return { ok: false, code: 'EMPTY_INPUT', message: 'The file is empty.' };
-  if (bytes.subarray(0, 4).equals(PDF_MAGIC)) {
-    return {
-      ok: false,
-      code: 'UNSUPPORTED_FORMAT',
-      message: 'PDF files are not read; upload a photo of the document.',
-    };
-  }
-  let meta: Metadata;
+  let decoded: Awaited<ReturnType<typeof decodeUpload>>;
   try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch {
-    return {
-      ok: false,
-      code: 'UNSUPPORTED_FORMAT',
-      message: 'The file is not an image format that can be read.',
-    };
-  }
-  const width = meta.width ?? 0;
-  const height = meta.height ?? 0;
-  if (width * height > MAX_INPUT_PIXELS) {
-    return {
-      ok: false,
-      code: 'IMAGE_TOO_LARGE',
-      message: `The image is ${width}×${height}; at most ${MAX_INPUT_PIXELS / 1e6} megapixels are read.`,
-    };
+    decoded = await decodeUpload(bytes, MAX_INPUT_PIXELS);
+  } catch (e) {
+    if (e instanceof ImageDecodeError && e.code === 'IMAGE_TOO_LARGE') {
+      return { ok: false, code: 'IMAGE_TOO_LARGE', message: e.message };
+    }
+    return unreadable(bytes);
   }
   try {
-    // failOn 'error' (not the default 'warning') rejects truncated files instead of returning grey padding.
-    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
-      .rotate()
+    const { data, info } = await decoded.image
+      .clone()
       .resize({
         width: WORKING_LONG_SIDE,
         height: WORKING_LONG_SIDE,
@@ -75,6 +56,29 @@ export async function decodeImage(bytes: Buffer): Promise<DecodeResult> {
       message: 'The image is truncated or damaged and cannot be decoded.',
     };
   }
+}
+
+/** Tells a file that is no image at all (a PDF, a text) from an image that is damaged. */
+async function unreadable(bytes: Buffer): Promise<DecodeResult> {
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') {
+    return {
+      ok: false,
+      code: 'UNSUPPORTED_FORMAT',
+      message: 'PDF files are not read; upload a photo of the document.',
+    };
+  }
+  if ((await sniffMediaType(bytes))?.kind === 'image') {
+    return {
+      ok: false,
+      code: 'CORRUPT_IMAGE',
+      message: 'The image is truncated or damaged and cannot be decoded.',
+    };
+  }
+  return {
+    ok: false,
+    code: 'UNSUPPORTED_FORMAT',
+    message: 'The file is not an image format that can be read (JPEG, PNG, WebP, HEIC, AVIF).',
+  };
 }
 
 function toRgb(data: Buffer, width: number, height: number, channels: number): DecodeResult {

@@ -1,4 +1,4 @@
-import { crc32, deflateSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
 import bwipjs from 'bwip-js';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { parseAamvaPayload, readPdf417 } from './barcode/pdf417.ts';
 import { decodeImage } from './image.ts';
 import { getOcrEngine } from './ocr/engine.ts';
 import { readDocument } from './reader.ts';
-import { renderSyntheticDocument } from './testing.ts';
+import { hugePng, renderSyntheticDocument } from './testing.ts';
 
 const TD3 = ['P<NLDDE<BRUIJN<<WILLEKE<LISELOTTE<<<<<<<<<<<', 'SPECI20142NLD6503101F2403096999999990<<<<<84'];
 const TD1 = [
@@ -74,6 +74,24 @@ describe('reading synthetic documents', () => {
   });
 });
 
+describe('phone photos', () => {
+  it('reads a HEIC photo (HEVC, as iPhones save them)', async () => {
+    const heic = readFileSync(new URL('../fixtures/passport-td3.heic', import.meta.url));
+    const r = await readDocument(heic, { now, portrait: false });
+    expect(r.status).toBe('read');
+    expect(r.mrz?.lines).toEqual(TD3);
+  });
+
+  it('applies the EXIF orientation before reading', async () => {
+    const upright = await renderSyntheticDocument({ mrz: TD3, width: 900 });
+    // Stored turned a quarter, with the EXIF tag that tells viewers to turn it back.
+    const stored = await sharp(upright).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const r = await readDocument(stored, { now, portrait: false });
+    expect(r.mrz?.lines).toEqual(TD3);
+    expect(r.orientation).toBe(0);
+  });
+});
+
 describe('bad input gives a clear result', () => {
   it('a photo with no document: nothing found', async () => {
     const noise = Buffer.alloc(400 * 300 * 3);
@@ -109,28 +127,6 @@ describe('bad input gives a clear result', () => {
     expect(r).toMatchObject({ ok: false, code: 'IMAGE_TOO_LARGE' });
   });
 });
-
-/** A valid PNG header for a huge image (the pixel data is never reached). */
-function hugePng(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc(1024))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 describe('PDF417 on a driving-licence back', () => {
   const payload =

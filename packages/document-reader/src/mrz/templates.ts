@@ -4,8 +4,11 @@
  */
 export type MrzFormat = 'TD1' | 'TD2' | 'TD3' | 'MRVA' | 'MRVB' | 'FRENCH_ID';
 
-/** A: letters or '<'; N: digits; C: check digit (digit, or '<' when the field is empty); X: any. */
-export type CharClass = 'A' | 'N' | 'C' | 'X';
+/**
+ * A: letters or '<'; N: digits; C: check digit (digit, or '<' when the field is empty); X: any;
+ * L: a letter by ICAO 9303, but some issuers print a digit (the US "C1" and "A3" document codes).
+ */
+export type CharClass = 'A' | 'N' | 'C' | 'X' | 'L';
 
 export interface CheckDigitDef {
   name: 'documentNumber' | 'birthDate' | 'expirationDate' | 'personalNumber' | 'composite';
@@ -42,6 +45,8 @@ const TD1: MrzTemplate = {
   classes: [
     classes(30, [
       [0, 5, 'A'],
+      // The document code's second character: US cards print C1, A3.
+      [1, 2, 'L'],
       [14, 15, 'X'], // check digit, or '<' when the number continues in the optional data
     ]),
     classes(30, [
@@ -118,7 +123,13 @@ function twoLine(
     format,
     lineCount: 2,
     lineLength: length,
-    classes: [classes(length, [[0, length, 'A']]), classes(length, l2)],
+    classes: [
+      classes(length, [
+        [0, length, 'A'],
+        [1, 2, 'L'],
+      ]),
+      classes(length, l2),
+    ],
     checks,
     namesLines: [0],
   };

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import * as ort from 'onnxruntime-node';
+import type { Emissions } from './ctc.ts';
 
 /**
  * PaddleOCR PP-OCRv4 text detection and recognition, run directly on onnxruntime-node with the model
@@ -23,6 +24,8 @@ export interface RecognizedChar {
   prob: number;
   /** Other characters of the charset the model found plausible at this position, best first. */
   alternatives: { char: string; prob: number }[];
+  /** True when every character of the alphabet the model gave any weight is listed (absent = ~0). */
+  alternativesComplete?: boolean;
 }
 
 export interface RecognizedLine {
@@ -72,6 +75,9 @@ export class PaddleEngine implements OcrEngine {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      // Idle worker threads sleep instead of spinning: on a shared machine spinning burns the cores
+      // other processes (and the other OCR thread) need, and costs more than it saves.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     };
     const det = await ort.InferenceSession.create(path.join(dir, 'ch_PP-OCRv4_det_infer.onnx'), options);
     const rec = await ort.InferenceSession.create(path.join(dir, 'ch_PP-OCRv4_rec_infer.onnx'), options);
@@ -102,7 +108,34 @@ export class PaddleEngine implements OcrEngine {
     return map.data as Float32Array;
   }
 
+  /**
+   * Runs the recogniser on one straightened grey line (height 48) and keeps only the given symbols'
+   * probabilities (plus the CTC blank): the MRZ needs 37 of the model's 6,625 classes.
+   */
+  async emissions(gray: Uint8Array, width: number, symbols: string): Promise<Emissions> {
+    const { all, steps, classes } = await this.#infer(gray, width);
+    const columns = [0, ...[...symbols].map((c) => this.dictionary.indexOf(c))];
+    const W = columns.length;
+    const p = new Float32Array(steps * W);
+    for (let t = 0; t < steps; t++) {
+      for (let j = 0; j < W; j++) {
+        const c = columns[j]!;
+        p[t * W + j] = c >= 0 ? all[t * classes + c]! : 0;
+      }
+    }
+    return { steps, symbols, p };
+  }
+
+  /** Reads one straightened grey line (height 48) over the model's whole dictionary, or a charset. */
   async recognize(gray: Uint8Array, width: number, charset?: Charset): Promise<RecognizedLine> {
+    const { all, steps, classes } = await this.#infer(gray, width);
+    return this.#decode(all, steps, classes, charset);
+  }
+
+  async #infer(
+    gray: Uint8Array,
+    width: number,
+  ): Promise<{ all: Float32Array; steps: number; classes: number }> {
     const plane = REC_HEIGHT * width;
     const data = new Float32Array(plane * 3);
     for (let i = 0; i < plane; i++) {
@@ -114,7 +147,7 @@ export class PaddleEngine implements OcrEngine {
     const out = await this.#rec.run({ x: new ort.Tensor('float32', data, [1, 3, REC_HEIGHT, width]) });
     const probs = out[this.#rec.outputNames[0]!]!;
     const [, steps, classes] = probs.dims as [number, number, number];
-    return this.#decode(probs.data as Float32Array, steps, classes, charset);
+    return { all: probs.data as Float32Array, steps, classes };
   }
 
   #decode(p: Float32Array, steps: number, classes: number, charset?: Charset): RecognizedLine {

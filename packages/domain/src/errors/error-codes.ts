@@ -31,6 +31,15 @@ export const ERROR_CODES = {
     status: 415,
     description: 'The upload is not an image or video type openidv reads (sniffed from its bytes).',
   },
+  IMAGE_UNREADABLE: {
+    status: 422,
+    description: 'The image is truncated or damaged and cannot be decoded.',
+  },
+  IMAGE_TOO_LARGE: {
+    status: 422,
+    description:
+      'The image has more pixels than are read (a 20,000 × 20,000 photo is refused before decoding).',
+  },
   WEBHOOK_URL_NOT_ALLOWED: {
     status: 422,
     description: 'The webhook URL is not https/http or points at a private or loopback address.',

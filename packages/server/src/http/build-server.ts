@@ -12,6 +12,7 @@ import { bearerAuth } from './auth.ts';
 import { sendError, toDomainError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { dialectCredentialRoutes } from './routes/dialects/dialect-credential-routes.ts';
+import { documentRoutes } from './routes/documents/document-routes.ts';
 import { faceRoutes } from './routes/faces/face-routes.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
 import { keyRoutes } from './routes/keys/key-routes.ts';
@@ -134,6 +135,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       screeningRoutes(v1, platform);
       faceRoutes(v1, platform);
       dialectCredentialRoutes(v1, platform);
+      documentRoutes(v1, platform);
     },
     { prefix: '/v1' },
   );
