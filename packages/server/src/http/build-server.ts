@@ -10,6 +10,7 @@ import { WEBHOOK_EVENT_TYPES } from '../usecases/events/event-types.ts';
 import { bearerAuth } from './auth.ts';
 import { sendError, toDomainError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { applicationRoutes } from './routes/applications/application-routes.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
 import { keyRoutes } from './routes/keys/key-routes.ts';
 import { opsRoutes } from './routes/ops/ops-routes.ts';
@@ -97,7 +98,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   opsRoutes(app, platform);
-  journeyRoutes(app, platform);
+  await journeyRoutes(app, platform);
 
   await app.register(
     async (v1) => {
@@ -127,6 +128,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       webhookRoutes(v1, platform);
       workflowRoutes(v1, platform);
       keyRoutes(v1, platform);
+      applicationRoutes(v1, platform);
     },
     { prefix: '/v1' },
   );
