@@ -134,7 +134,7 @@ export function App() {
   useEffect(() => {
     const step = progressStep(screen);
     if (!step || !state) return;
-    if (step !== 'finished' && state.phase !== 'finished') api.step(step).catch(() => {});
+    api.step(step).catch(() => {});
     notifyParent('step', { step });
     if (screen.name === 'done') notifyParent('finished', { status: 'submitted' });
   }, [screen.name, screen.name === 'document' ? screen.side : '']);
@@ -194,7 +194,12 @@ export function App() {
   return (
     <>
       {header}
-      <main id="main">{renderScreen()}</main>
+      <main id="main">
+        {state?.resubmission && ['doctype', 'document', 'selfie'].includes(screen.name) && (
+          <p class="warn notice">{t('resubmitNotice')}</p>
+        )}
+        {renderScreen()}
+      </main>
       {state && (
         <footer class="foot">
           <small>{t('reference', { ref: state.reference })}</small>
@@ -265,7 +270,16 @@ export function App() {
               setScreen(resume(state!, docType));
             }}
             onProgress={(p) => {
-              if (p.phase === 'finished' || p.phase === 'cancelled' || p.phase === 'expired') load(true);
+              // "finished" as a step: the decision may already have asked for new photos when this page hears of it.
+              if (p.step === 'finished' || p.phase === 'finished') {
+                api.state().then(
+                  (s) => {
+                    setState(s);
+                    setScreen({ name: 'done' });
+                  },
+                  () => load(true),
+                );
+              } else if (p.phase === 'cancelled' || p.phase === 'expired') load(true);
             }}
           />
         );

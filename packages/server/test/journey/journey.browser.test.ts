@@ -18,6 +18,7 @@ import {
   stillVideo,
 } from '../support/browser.ts';
 import { type ReceivedWebhook, startReceiver, startTestServer, waitFor } from '../support/harness.ts';
+import { multipart, testPhotos } from '../support/photos.ts';
 
 const PASSPORT = join(ROOT, 'examples/fixtures/specimen-passport-td3.jpg');
 const FACE = join(ROOT, 'packages/biometrics/fixtures/person-a.jpg');
@@ -245,4 +246,233 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 150_000);
+
+  /** Uploads a file through the fallback instead of the camera. */
+  async function uploadInstead(page: Page, file: string) {
+    await page
+      .getByRole('button', { name: /upload a photo instead|stattdessen ein foto hochladen/i })
+      .click();
+    await page.locator('input[type=file]').setInputFiles(file);
+  }
+
+  it('desktop: German from the session locale, hand-off offered, continue here, camera and upload, Arabic right to left', async () => {
+    cameraShows(documentVideo);
+    const s = await newSession({ locale: 'de-DE', vendorData: 'desktop-1' });
+    const context = await browser.newContext({ ...DESKTOP, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(s.url);
+    await expectHeading(page, 'Auf dem Smartphone fortfahren');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+    await expect.poll(() => page.locator('.qr img').count()).toBe(1);
+    await expectAccessible(page, 'desktop', '00-handoff');
+    await page.getByRole('button', { name: 'Auf diesem Computer fortfahren' }).click();
+    await expectHeading(page, 'Bestätigen Sie Ihre Identität');
+    await expectAccessible(page, 'desktop', '01-consent');
+    // Arabic: switchable, right to left.
+    await page.getByLabel('Sprache').selectOption('ar');
+    await expectHeading(page, 'تحقق من هويتك');
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+    await expectAccessible(page, 'desktop', '01-consent-ar');
+    await page.getByLabel('اللغة').selectOption('de');
+    await page.getByRole('button', { name: 'Ich stimme zu, starten' }).click();
+    // The core workflow accepts any document type: the applicant picks an ID card, which has two sides.
+    await expectHeading(page, 'Wählen Sie Ihr Dokument');
+    await expectAccessible(page, 'desktop', '02-document-type');
+    await page.getByLabel('Personalausweis').check();
+    await page.getByRole('button', { name: 'Weiter' }).click();
+    await expectHeading(page, 'Vorderseite: personalausweis');
+    const take = page.getByRole('button', { name: 'Foto aufnehmen' });
+    await expect.poll(() => take.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await expectAccessible(page, 'desktop', '03-document-front-camera');
+    await take.click();
+    await expectHeading(page, 'Foto prüfen');
+    await expectAccessible(page, 'desktop', '04-document-front-review');
+    await page.getByRole('button', { name: 'Dieses Foto verwenden' }).click();
+    await expectHeading(page, 'Rückseite: personalausweis');
+    await uploadInstead(page, PASSPORT);
+    await expectHeading(page, 'Foto prüfen');
+    await page.getByRole('button', { name: 'Dieses Foto verwenden' }).click();
+    await expectHeading(page, 'Machen Sie ein Selfie');
+    await uploadInstead(page, FACE);
+    await expectHeading(page, 'Foto prüfen');
+    await expectAccessible(page, 'desktop', '05-selfie-review');
+    await page.getByRole('button', { name: 'Dieses Foto verwenden' }).click();
+    await expectHeading(page, 'Bereit zum Senden');
+    await expectAccessible(page, 'desktop', '06-summary');
+    await page.getByRole('button', { name: 'Prüfung senden' }).click();
+    await expectHeading(page, 'Vielen Dank');
+    await expectAccessible(page, 'desktop', '07-done');
+    await page.waitForURL(`${site.origin}/done`, { timeout: 10_000 });
+    const media = await server.api.json('GET', `/v1/sessions/${s.id}/media`);
+    expect(media.body.data.map((m: { context: string }) => m.context).sort()).toEqual([
+      'document-back',
+      'document-front',
+      'face',
+    ]);
+    const events = await server.api.json('GET', `/v1/sessions/${s.id}/events`);
+    expect(events.body.data.find((e: { type: string }) => e.type === 'journey.consent').data).toMatchObject({
+      accepted: true,
+      locale: 'de',
+    });
+    await context.close();
+  }, 90_000);
+
+  it('QR hand-off: the desktop shows a QR code of the link and follows the phone live to the end', async () => {
+    const s = await newSession({ vendorData: 'handoff-1' });
+    const desktop = await browser.newContext(DESKTOP);
+    const computer = await desktop.newPage();
+    await computer.goto(s.url);
+    await expectHeading(computer, 'Continue on your phone');
+    const link = await computer.locator('.linkbox code').textContent();
+    expect(link).toBe(`${s.url}?handoff=1`);
+    const qr = await computer.locator('.qr img').getAttribute('src');
+    expect(qr).toMatch(/^data:image\/svg\+xml/);
+    await expect.poll(() => computer.locator('.live').textContent()).toBe('Waiting for your phone…');
+
+    const mobile = await browser.newContext(PHONE);
+    const phone = await mobile.newPage();
+    await phone.goto(link!);
+    await expectHeading(phone, 'Verify your identity');
+    await expect
+      .poll(() => computer.locator('.live').textContent(), { timeout: 10_000 })
+      .toBe('On your phone: reading the consent');
+    await phone.getByRole('button', { name: 'I agree, start' }).click();
+    await expect
+      .poll(() => computer.locator('.live').textContent(), { timeout: 10_000 })
+      .toBe('On your phone: choosing the document');
+    await screenshot(computer, 'desktop', '10-handoff-following');
+    expect(await axeViolations(computer)).toEqual([]);
+    await phone.getByLabel('Passport').check();
+    await phone.getByRole('button', { name: 'Continue' }).click();
+    await uploadInstead(phone, PASSPORT);
+    await phone.getByRole('button', { name: 'Use this photo' }).click();
+    await expectHeading(phone, 'Take a selfie');
+    await expect
+      .poll(() => computer.locator('.live').textContent(), { timeout: 10_000 })
+      .toBe('On your phone: taking a selfie');
+    await uploadInstead(phone, FACE);
+    await phone.getByRole('button', { name: 'Use this photo' }).click();
+    await phone.getByRole('button', { name: 'Send verification' }).click();
+    await expectHeading(phone, 'Thank you');
+    // The phone sends the applicant back to the computer; the computer shows the end and goes to the callback.
+    await expect
+      .poll(() => phone.locator('main').textContent())
+      .toContain('You can now go back to your computer.');
+    await screenshot(phone, 'phone', '11-handoff-phone-done');
+    await expectHeading(computer, 'Thank you');
+    await screenshot(computer, 'desktop', '11-handoff-desktop-done');
+    await computer.waitForURL(`${site.origin}/done`, { timeout: 10_000 });
+    expect(phone.url()).toBe(link);
+    await mobile.close();
+    await desktop.close();
+  }, 90_000);
+
+  it('iFrame: a page on another origin embeds the journey and receives started, step, finished and cancelled', async () => {
+    const s = await newSession({ vendorData: 'iframe-1' });
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(site.embed(s.url));
+    const frame = page.frameLocator('#idv');
+    await expect
+      .poll(() => frame.locator('h1').textContent(), { timeout: 15_000 })
+      .toBe('Verify your identity');
+    await frame.getByRole('button', { name: 'I agree, start' }).click();
+    await frame.getByLabel('Passport').check();
+    await frame.getByRole('button', { name: 'Continue' }).click();
+    await frame.getByRole('button', { name: 'Upload a photo instead' }).click();
+    await frame.locator('input[type=file]').setInputFiles(PASSPORT);
+    await frame.getByRole('button', { name: 'Use this photo' }).click();
+    await frame.getByRole('button', { name: 'Upload a photo instead' }).click();
+    await frame.locator('input[type=file]').setInputFiles(FACE);
+    await frame.getByRole('button', { name: 'Use this photo' }).click();
+    await frame.getByRole('button', { name: 'Send verification' }).click();
+    await expect.poll(() => frame.locator('h1').textContent(), { timeout: 15_000 }).toBe('Thank you');
+    const inner = page.frames().find((f) => f.url().startsWith(s.url))!;
+    expect(await axeViolations(inner)).toEqual([]);
+    await screenshot(page, 'phone', '20-iframe-done');
+    const messages = (await page.evaluate('window.messages')) as { type: string; step?: string }[];
+    expect(messages.map((m) => m.type)).toContain('started');
+    expect(messages.filter((m) => m.type === 'step').map((m) => m.step)).toEqual([
+      'consent',
+      'document-type',
+      'document-front',
+      'selfie',
+      'review',
+      'finished',
+    ]);
+    expect(messages.at(-1)).toEqual({ source: 'openidv', type: 'finished', status: 'submitted' });
+    // Inside an iFrame the parent page decides where to go next: no redirect of the frame.
+    expect(inner.url()).toBe(s.url);
+
+    const declined = await newSession({ vendorData: 'iframe-2' });
+    await page.goto(site.embed(declined.url));
+    await expect
+      .poll(() => frame.locator('h1').textContent(), { timeout: 15_000 })
+      .toBe('Verify your identity');
+    await frame.getByRole('button', { name: 'No, cancel' }).click();
+    await frame.getByRole('button', { name: 'Yes, cancel' }).click();
+    await expect.poll(() => frame.locator('h1').textContent()).toBe('Verification cancelled');
+    const after = (await page.evaluate('window.messages')) as { type: string }[];
+    expect(after.map((m) => m.type)).toContain('cancelled');
+    expect((await server.api.json('GET', `/v1/sessions/${declined.id}`)).body.status).toBe('cancelled');
+    await context.close();
+  }, 60_000);
+
+  it('shows a clear page for unknown, expired, finished and cancelled links', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    const unknown = await page.goto(`${server.api.base}/j/no-such-token-at-all`);
+    expect(unknown!.status()).toBe(404);
+    await expectHeading(page, 'Link not valid');
+    await expectAccessible(page, 'phone', '30-unknown');
+
+    const expiring = await newSession({ vendorData: 'expired-1' });
+    const db = server.db.open();
+    await db.db
+      .updateTable('sessions')
+      .set({ expires_at: Date.now() - 1000 })
+      .where('id', '=', expiring.id)
+      .execute();
+    await db.close();
+    await page.goto(expiring.url);
+    await expectHeading(page, 'This link has expired');
+    await expectAccessible(page, 'phone', '31-expired');
+
+    const cancelled = await newSession({ vendorData: 'cancelled-1' });
+    await server.api.json('PATCH', `/v1/sessions/${cancelled.id}`, { status: 'cancelled' });
+    await page.goto(cancelled.url);
+    await expectHeading(page, 'Verification cancelled');
+    await expectAccessible(page, 'phone', '32-cancelled');
+    await page.waitForURL(`${site.origin}/done`, { timeout: 10_000 });
+
+    // Photos sent through the API and approved: the link says it is done.
+    const photos = await testPhotos();
+    const finished = await newSession({ vendorData: 'finished-1' });
+    await server.api.json(
+      'POST',
+      `/v1/sessions/${finished.id}/media`,
+      multipart('document-front', photos.sharpJpeg),
+    );
+    await server.api.json('POST', `/v1/sessions/${finished.id}/media`, multipart('face', photos.sharpJpeg));
+    await server.api.json('PATCH', `/v1/sessions/${finished.id}`, { status: 'submitted' });
+    await waitFor(
+      async () => (await server.api.json('GET', `/v1/sessions/${finished.id}`)).body.status === 'approved',
+    );
+    const fresh = await context.newPage();
+    await fresh.goto(finished.url);
+    await expectHeading(fresh, 'Thank you');
+    await expectAccessible(fresh, 'phone', '33-finished');
+
+    // Submitted without photos: the decision asks for new ones, and the link says so and starts again.
+    const again = await newSession({ vendorData: 'resubmit-1' });
+    await server.api.json('PATCH', `/v1/sessions/${again.id}`, { status: 'submitted' });
+    await waitFor(
+      async () =>
+        (await server.api.json('GET', `/v1/sessions/${again.id}`)).body.status === 'resubmission_requested',
+    );
+    await fresh.goto(again.url);
+    await expectHeading(fresh, 'Verify your identity');
+    await expect.poll(() => fresh.locator('.warn').textContent()).toContain('Please take new photos');
+    await context.close();
+  }, 60_000);
 });

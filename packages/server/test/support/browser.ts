@@ -87,7 +87,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 /** Runs axe-core in the page (or frame); returns the serious and critical violations. */
 export async function axeViolations(target: Page | Frame): Promise<string[]> {
-  const has = await target.evaluate(() => 'axe' in window);
+  const has = await target.evaluate(() => 'axe' in globalThis);
   if (!has) await target.evaluate(axeSource);
   const results = (await target.evaluate(() =>
     (window as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({

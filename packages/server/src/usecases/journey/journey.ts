@@ -103,8 +103,8 @@ export async function journeyState(platform: Platform, token: string) {
     step: facts.step,
     uploaded: facts.uploaded,
     hasCallback: s.callbackUrl !== null,
-    // The callback is only handed out once the applicant is done, so the page can send them back.
-    callbackUrl: phase === 'finished' || phase === 'cancelled' ? s.callbackUrl : null,
+    // Handed out once the applicant is done with an attempt (submitted, decided, cancelled), to send them back.
+    callbackUrl: s.status === 'created' || s.status === 'started' ? null : s.callbackUrl,
   };
 }
 
