@@ -262,7 +262,7 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
     const page = await context.newPage();
     await page.goto(s.url);
     await expectHeading(page, 'Auf dem Smartphone fortfahren');
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('de');
     await expect.poll(() => page.locator('.qr img').count()).toBe(1);
     await expectAccessible(page, 'desktop', '00-handoff');
     await page.getByRole('button', { name: 'Auf diesem Computer fortfahren' }).click();
@@ -271,7 +271,7 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
     // Arabic: switchable, right to left.
     await page.getByLabel('Sprache').selectOption('ar');
     await expectHeading(page, 'تحقق من هويتك');
-    expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+    expect(await page.evaluate('document.documentElement.dir')).toBe('rtl');
     await expectAccessible(page, 'desktop', '01-consent-ar');
     await page.getByLabel('اللغة').selectOption('de');
     await page.getByRole('button', { name: 'Ich stimme zu, starten' }).click();

@@ -90,7 +90,7 @@ export async function axeViolations(target: Page | Frame): Promise<string[]> {
   const has = await target.evaluate(() => 'axe' in globalThis);
   if (!has) await target.evaluate(axeSource);
   const results = (await target.evaluate(() =>
-    (window as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({
+    (globalThis as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({
       resultTypes: ['violations'],
     }),
   )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
