@@ -4,7 +4,7 @@ import { ConfigError, describeConfig, loadConfig } from '../config/config.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
 import { bootstrapIfEmpty } from '../usecases/applications/bootstrap-application.ts';
 import { createApiKey, revokeApiKey } from '../usecases/keys/api-keys.ts';
-import { startServer } from './start-server.ts';
+import { buildJourneyIfStale, startServer } from './start-server.ts';
 
 const HELP = `openidv — self-hosted identity verification
 
@@ -62,9 +62,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   switch (command) {
-    case 'start':
-      await startServer(loadConfig());
+    case 'start': {
+      const config = loadConfig();
+      await buildJourneyIfStale();
+      await startServer(config);
       return -1; // keeps running
+    }
     case 'migrate':
       await withPlatform(async () => {});
       console.log('Database schema is up to date.');
