@@ -5,6 +5,8 @@ import { startTestServer, waitFor } from '../support/harness.ts';
 import { multipart, testPhotos } from '../support/photos.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
+type Json = Record<string, any>;
 
 describe.each(await testDialects())('the journey API (%s)', (dialect) => {
   let server: Server;
@@ -26,7 +28,11 @@ describe.each(await testDialects())('the journey API (%s)', (dialect) => {
           ...headers,
         },
         ...(body !== undefined && { body: body instanceof FormData ? body : JSON.stringify(body) }),
-      }).then(async (res) => ({ status: res.status, headers: res.headers, body: await res.json() }));
+      }).then(async (res) => ({
+        status: res.status,
+        headers: res.headers,
+        body: (await res.json()) as Json,
+      }));
     return { id: r.body.id as string, token, j };
   }
 
@@ -61,7 +67,7 @@ describe.each(await testDialects())('the journey API (%s)', (dialect) => {
   it('answers unknown tokens with NOT_FOUND in the standard error shape', async () => {
     const res = await fetch(`${server.api.base}/j/not-a-token/api/session`);
     expect(res.status).toBe(404);
-    const body = await res.json();
+    const body = (await res.json()) as Json;
     expect(body.error).toMatchObject({ code: 'NOT_FOUND' });
     expect(body.error.requestId).toMatch(/^req_/);
   });
@@ -175,7 +181,7 @@ describe.each(await testDialects())('the journey API (%s)', (dialect) => {
   it('rate-limits each link on its own', async () => {
     const a = await session();
     const b = await session();
-    let limited: { status: number; body: { error: { code: string } }; headers: Headers } | undefined;
+    let limited: { status: number; body: Json; headers: Headers } | undefined;
     for (let i = 0; i < 45 && !limited; i++) {
       const r = await a.j('GET', 'session');
       if (r.status === 429) limited = r;
