@@ -206,6 +206,12 @@ describe.each(await testDialects())('the journey API (%s)', (dialect) => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toContain('text/javascript');
     expect(asset.headers.get('cache-control')).toContain('immutable');
+    const raw = await fetch(`${server.api.base}/j/${script}`, { headers: { 'accept-encoding': 'identity' } });
+    const plain = Buffer.from(await raw.arrayBuffer());
+    expect(raw.headers.get('content-encoding')).toBeNull();
+    // fetch decodes: the compressed answer is the same script.
+    expect(asset.headers.get('content-encoding')).toMatch(/^(br|gzip)$/);
+    expect(Buffer.from(await asset.arrayBuffer()).equals(plain)).toBe(true);
     expect((await fetch(`${server.api.base}/j/assets/nope.js`)).status).toBe(404);
     expect((await fetch(`${server.api.base}/j/unknown-token`)).status).toBe(404);
   });

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { DomainError } from '@openidv/domain';
@@ -38,14 +39,32 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
+interface Asset {
+  bytes: Buffer;
+  type: string;
+  /** Compressed once at load: the journey's first screen must be quick on a slow network. */
+  br?: Buffer;
+  gzip?: Buffer;
+}
+
 interface Bundle {
   index: Buffer | null;
-  assets: Map<string, { bytes: Buffer; type: string }>;
+  assets: Map<string, Asset>;
+}
+
+function compressed(bytes: Buffer, type: string): Asset {
+  if (!/javascript|css|svg|json/.test(type) || bytes.length < 1024) return { bytes, type };
+  return {
+    bytes,
+    type,
+    br: brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
+    gzip: gzipSync(bytes, { level: 9 }),
+  };
 }
 
 /** The built journey (packages/journey/dist), read once into memory: a few small files. */
 function loadBundle(dir: string): Bundle {
-  const assets = new Map<string, { bytes: Buffer; type: string }>();
+  const assets = new Map<string, Asset>();
   let index: Buffer | null = null;
   try {
     index = readFileSync(join(dir, 'index.html'));
@@ -53,10 +72,7 @@ function loadBundle(dir: string): Bundle {
     for (const name of readdirSync(assetDir)) {
       const path = join(assetDir, name);
       if (!statSync(path).isFile()) continue;
-      assets.set(name, {
-        bytes: readFileSync(path),
-        type: TYPES[extname(name)] ?? 'application/octet-stream',
-      });
+      assets.set(name, compressed(readFileSync(path), TYPES[extname(name)] ?? 'application/octet-stream'));
     }
   } catch {
     // Not built: the page says how to build it.
@@ -105,11 +121,16 @@ export async function journeyRoutes(app: FastifyInstance, platform: Platform): P
       const { file } = request.params as { file: string };
       const asset = getBundle().assets.get(file);
       if (!asset) throw new DomainError('NOT_FOUND', 'No such journey asset.');
-      return reply
+      reply
         .headers(headers)
         .type(asset.type)
         .header('cache-control', 'public, max-age=31536000, immutable')
-        .send(asset.bytes);
+        .header('vary', 'accept-encoding');
+      const accepts = String(request.headers['accept-encoding'] ?? '');
+      if (asset.br && /\bbr\b/.test(accepts)) return reply.header('content-encoding', 'br').send(asset.br);
+      if (asset.gzip && /\bgzip\b/.test(accepts))
+        return reply.header('content-encoding', 'gzip').send(asset.gzip);
+      return reply.send(asset.bytes);
     },
   );
 
