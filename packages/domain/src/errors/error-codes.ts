@@ -18,6 +18,10 @@ export const ERROR_CODES = {
     description: 'Media can only be added before the session is submitted.',
   },
   SESSION_EXPIRED: { status: 409, description: 'The session has expired.' },
+  CONSENT_REQUIRED: {
+    status: 409,
+    description: 'The applicant has not accepted the consent screen of the journey yet.',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     description: 'The Idempotency-Key was used before with a different request.',

@@ -13,7 +13,7 @@ import {
 } from '../usecases/dialects/dialect-credentials.ts';
 import { createApiKey, revokeApiKey } from '../usecases/keys/api-keys.ts';
 import { importList } from '../usecases/screening/import-list.ts';
-import { startServer } from './start-server.ts';
+import { buildJourneyIfStale, startServer } from './start-server.ts';
 
 const HELP = `openidv — self-hosted identity verification
 
@@ -82,9 +82,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   switch (command) {
-    case 'start':
-      await startServer(loadConfig());
+    case 'start': {
+      const config = loadConfig();
+      await buildJourneyIfStale();
+      await startServer(config);
       return -1; // keeps running
+    }
     case 'migrate':
       await withPlatform(async () => {});
       console.log('Database schema is up to date.');

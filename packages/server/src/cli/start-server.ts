@@ -5,6 +5,27 @@ import { JobRunner } from '../jobs/job-runner.ts';
 import { createPlatform, type PlatformOptions } from '../platform/platform.ts';
 import { bootstrapIfEmpty } from '../usecases/applications/bootstrap-application.ts';
 
+/**
+ * The applicant journey is built by `npm install` (the repository's `prepare`); a checkout whose journey
+ * sources changed since is rebuilt here, so `npm start` never serves an old journey. An install without the
+ * build tools (production) serves what it has.
+ */
+export async function buildJourneyIfStale(): Promise<void> {
+  let build: typeof import('@openidv/journey/build');
+  try {
+    build = await import('@openidv/journey/build');
+    if (!build.journeyBuildIsStale()) return;
+  } catch {
+    return;
+  }
+  process.stdout.write('openidv: building the applicant journey …\n');
+  try {
+    await build.buildJourney();
+  } catch (e) {
+    process.stderr.write(`openidv: the applicant journey could not be built: ${(e as Error).message}\n`);
+  }
+}
+
 export interface RunningServer {
   url: string;
   close(): Promise<void>;

@@ -63,6 +63,22 @@ export const configSchema = z.object({
     .min(0)
     .default(6000)
     .describe('Requests per minute per API key; 0 turns rate limiting off.'),
+  OPENIDV_JOURNEY_FRAME_ANCESTORS: z
+    .string()
+    .default("'self'")
+    .refine(
+      (s) => s.split(/\s+/).every((o) => /^('self'|'none'|\*|https?:\/\/[^\s;,'"]+)$/.test(o)),
+      "space-separated origins like https://shop.example, or 'self', 'none' or *",
+    )
+    .describe(
+      "Pages allowed to embed the applicant journey in an iFrame (CSP frame-ancestors): space-separated origins, 'self', or * for any.",
+    ),
+  OPENIDV_JOURNEY_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(300)
+    .describe('Requests per minute per journey link (its browser API); 0 turns it off.'),
   OPENIDV_SESSION_LIFETIME: z
     .string()
     .regex(DURATION)
@@ -109,6 +125,8 @@ export interface Config {
   bodyLimitBytes: number;
   uploadLimitBytes: number;
   rateLimitPerMinute: number;
+  journeyFrameAncestors: string;
+  journeyRateLimitPerMinute: number;
   sessionLifetimeMs: number;
   webhookRetryScheduleMs: number[];
   webhookTimeoutMs: number;
@@ -142,6 +160,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: c.OPENIDV_BODY_LIMIT_BYTES,
     uploadLimitBytes: c.OPENIDV_UPLOAD_LIMIT_BYTES,
     rateLimitPerMinute: c.OPENIDV_RATE_LIMIT_PER_MINUTE,
+    journeyFrameAncestors: c.OPENIDV_JOURNEY_FRAME_ANCESTORS.trim(),
+    journeyRateLimitPerMinute: c.OPENIDV_JOURNEY_RATE_LIMIT_PER_MINUTE,
     sessionLifetimeMs: parseDuration(c.OPENIDV_SESSION_LIFETIME),
     webhookRetryScheduleMs: c.OPENIDV_WEBHOOK_RETRY_SCHEDULE.split(',').map(parseDuration),
     webhookTimeoutMs: parseDuration(c.OPENIDV_WEBHOOK_TIMEOUT),

@@ -11,6 +11,7 @@ import { WEBHOOK_EVENT_TYPES } from '../usecases/events/event-types.ts';
 import { bearerAuth } from './auth.ts';
 import { sendError, toDomainError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { applicationRoutes } from './routes/applications/application-routes.ts';
 import { dialectCredentialRoutes } from './routes/dialects/dialect-credential-routes.ts';
 import { documentRoutes } from './routes/documents/document-routes.ts';
 import { faceRoutes } from './routes/faces/face-routes.ts';
@@ -102,7 +103,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   opsRoutes(app, platform);
-  journeyRoutes(app, platform);
+  await journeyRoutes(app, platform);
 
   await app.register(
     async (v1) => {
@@ -136,6 +137,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       faceRoutes(v1, platform);
       dialectCredentialRoutes(v1, platform);
       documentRoutes(v1, platform);
+      applicationRoutes(v1, platform);
     },
     { prefix: '/v1' },
   );

@@ -75,6 +75,9 @@ describe.skipIf(!existsSync(CHROMIUM))(
       server = await startTestServer('sqlite', {
         PORT: String(port),
         OPENIDV_PUBLIC_URL: `http://127.0.0.1:${port}`,
+        // The InContext SDK frames the journey in the integrator's page (here on an ephemeral port);
+        // journeys refuse framing unless the deployment allows the embedding origins.
+        OPENIDV_JOURNEY_FRAME_ANCESTORS: '*',
       });
       receiver = await startReceiver();
       const created = await server.api.json('POST', '/v1/dialect-credentials', {
@@ -156,7 +159,9 @@ describe.skipIf(!existsSync(CHROMIUM))(
             .join(', ')}; errors: ${failures.join('; ')})`,
         );
         await frame.waitForLoadState();
-        expect(await frame.locator('h1').textContent()).toMatch(/verification/i);
+        // The applicant journey runs in the frame (on a desktop viewport it first offers the phone hand-off).
+        await frame.locator('h1').first().waitFor();
+        expect(await frame.locator('h1').first().textContent()).toMatch(/verification|phone|consent|identity/i);
         const started = await waitFor(
           async () =>
             receiver.received.find((h) => (h.json as unknown as { id: string; action?: string }).id === v.id),

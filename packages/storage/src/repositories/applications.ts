@@ -37,6 +37,19 @@ export async function listApplications(db: Executor): Promise<ApplicationRow[]> 
   return rows.map(toApplication);
 }
 
+export async function updateApplication(
+  db: Executor,
+  id: string,
+  change: { name?: string; branding?: Record<string, unknown> },
+): Promise<ApplicationRow | undefined> {
+  const set = {
+    ...(change.name !== undefined && { name: change.name }),
+    ...(change.branding !== undefined && { branding: JSON.stringify(change.branding) }),
+  };
+  if (Object.keys(set).length) await db.updateTable('applications').set(set).where('id', '=', id).execute();
+  return findApplication(db, id);
+}
+
 function toApplication(r: DB['applications']): ApplicationRow {
   return {
     id: r.id,

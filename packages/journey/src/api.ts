@@ -1,0 +1,94 @@
+/** The journey's browser API, authenticated by the token in the page's own path (/j/<token>/api/…). */
+export type Phase = 'consent' | 'capture' | 'finished' | 'cancelled' | 'expired';
+export type Side = 'front' | 'back';
+export type ProgressStep =
+  | 'consent'
+  | 'document-type'
+  | 'document-front'
+  | 'document-back'
+  | 'selfie'
+  | 'review'
+  | 'submitting'
+  | 'finished';
+
+export interface JourneyState {
+  reference: string;
+  phase: Phase;
+  status: string;
+  resubmission: boolean;
+  locale: string | null;
+  application: {
+    name: string;
+    logo: string | null;
+    primaryColor: string | null;
+    termsUrl: string | null;
+    privacyUrl: string | null;
+  };
+  plan: {
+    steps: ('consent' | 'document' | 'selfie' | 'review')[];
+    document: {
+      types: { type: string; sides: Side[] }[];
+      countries: { code: string; region: string | null }[];
+    } | null;
+    selfie: { liveness: boolean } | null;
+    checks: string[];
+  };
+  consented: boolean;
+  step: ProgressStep | null;
+  uploaded: string[];
+  hasCallback: boolean;
+  callbackUrl: string | null;
+}
+
+export interface Progress {
+  phase: Phase;
+  status: string;
+  step: ProgressStep | null;
+  uploaded: string[];
+}
+
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(code: string, status: number, message: string) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export const apiBase = `${location.pathname.replace(/\/+$/, '')}/api`;
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`${apiBase}/${path}`, { credentials: 'omit', cache: 'no-store', ...init });
+  } catch {
+    throw new ApiError('NETWORK', 0, 'network error');
+  }
+  const body = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = body?.error;
+    throw new ApiError(e?.code ?? 'HTTP', res.status, e?.message ?? `HTTP ${res.status}`);
+  }
+  return body as T;
+}
+
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+export const api = {
+  state: () => call<JourneyState>('session'),
+  consent: (accept: boolean, locale: string) => call<JourneyState>('consent', json({ accept, locale })),
+  step: (step: ProgressStep) => call<Progress>('step', json({ step })),
+  submit: () => call<JourneyState>('submit', { method: 'POST' }),
+  upload(context: string, blob: Blob) {
+    const form = new FormData();
+    form.append('context', context);
+    form.append('file', blob, `${context}.jpg`);
+    return call<{ id: string }>('media', { method: 'POST', body: form });
+  },
+};

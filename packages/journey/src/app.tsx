@@ -1,0 +1,676 @@
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import {
+  ApiError,
+  api,
+  apiBase,
+  type JourneyState,
+  type Progress,
+  type ProgressStep,
+  type Side,
+} from './api.ts';
+import { applyBrand } from './brand.ts';
+import { Capture } from './capture.tsx';
+import { embedded, notifyParent } from './embed.ts';
+import { DICTIONARIES, LANGS, type Lang, pickLang, RTL, type Translate, translator } from './i18n/index.ts';
+import { Heading, Message } from './ui.tsx';
+
+type Screen =
+  | { name: 'loading' }
+  | { name: 'unknown' }
+  | { name: 'error' }
+  | { name: 'handoff' }
+  | { name: 'consent' }
+  | { name: 'doctype' }
+  | { name: 'document'; side: Side }
+  | { name: 'selfie' }
+  | { name: 'summary' }
+  | { name: 'done' }
+  | { name: 'cancelled' }
+  | { name: 'expired' };
+
+const params = new URLSearchParams(location.search);
+/** Opened from the QR code of a desktop: at the end, send the applicant back to the computer, not the callback. */
+const fromHandoff = params.get('handoff') === '1';
+const storageKey = (what: string) => `openidv:${location.pathname}:${what}`;
+const remember = (what: string, value: string) => {
+  try {
+    sessionStorage.setItem(storageKey(what), value);
+  } catch {}
+};
+const recall = (what: string) => {
+  try {
+    return sessionStorage.getItem(storageKey(what));
+  } catch {
+    return null;
+  }
+};
+
+/** A computer (fine pointer, wide screen): offer to continue on a phone, whose camera is better. */
+function isDesktop(): boolean {
+  return !matchMedia('(pointer: coarse)').matches && window.innerWidth >= 768;
+}
+
+/** The first thing still to do, from what the server has (so a reload resumes where the applicant was). */
+function resume(s: JourneyState, docType: string | null): Screen {
+  if (s.phase === 'expired') return { name: 'expired' };
+  if (s.phase === 'cancelled') return { name: 'cancelled' };
+  if (s.phase === 'finished') return { name: 'done' };
+  if (s.phase === 'consent') return { name: 'consent' };
+  const doc = s.plan.document;
+  if (doc) {
+    const type = doc.types.find((x) => x.type === docType);
+    if (!s.uploaded.includes('document-front'))
+      return type ? { name: 'document', side: 'front' } : { name: 'doctype' };
+    if (!type && doc.types.some((x) => x.sides.includes('back')) && !s.uploaded.includes('document-back')) {
+      return { name: 'doctype' };
+    }
+    if (type?.sides.includes('back') && !s.uploaded.includes('document-back'))
+      return { name: 'document', side: 'back' };
+  }
+  if (s.plan.selfie && !s.uploaded.includes('face')) return { name: 'selfie' };
+  return { name: 'summary' };
+}
+
+function progressStep(screen: Screen): ProgressStep | null {
+  switch (screen.name) {
+    case 'consent':
+      return 'consent';
+    case 'doctype':
+      return 'document-type';
+    case 'document':
+      return screen.side === 'front' ? 'document-front' : 'document-back';
+    case 'selfie':
+      return 'selfie';
+    case 'summary':
+      return 'review';
+    case 'done':
+      return 'finished';
+    default:
+      return null;
+  }
+}
+
+export function App() {
+  const [state, setState] = useState<JourneyState | null>(null);
+  const [screen, setScreen] = useState<Screen>({ name: 'loading' });
+  const [chosenLang, setChosenLang] = useState<string | null>(recall('lang'));
+  const [docType, setDocType] = useState<string | null>(recall('docType'));
+  const [country, setCountry] = useState<string | null>(recall('country'));
+
+  const lang: Lang = pickLang([chosenLang, state?.locale, ...(navigator.languages ?? [navigator.language])]);
+  const t = useMemo(() => translator(lang), [lang]);
+  const name = state?.application.name || t('title');
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.documentElement.dir = RTL.has(lang) ? 'rtl' : 'ltr';
+  }, [lang]);
+  useEffect(() => {
+    document.title = `${t('title')} · ${name}`;
+  }, [t, name]);
+
+  const load = useCallback(async (afterHandoff = false) => {
+    try {
+      const s = await api.state();
+      setState(s);
+      applyBrand(s.application.primaryColor);
+      const next = resume(s, recall('docType'));
+      const offerHandoff =
+        !afterHandoff &&
+        !fromHandoff &&
+        recall('here') !== '1' &&
+        isDesktop() &&
+        ['consent', 'doctype', 'document'].includes(next.name);
+      setScreen(offerHandoff ? { name: 'handoff' } : next);
+    } catch (e) {
+      setScreen(e instanceof ApiError && e.status === 404 ? { name: 'unknown' } : { name: 'error' });
+    }
+  }, []);
+  useEffect(() => {
+    load();
+  }, [load]);
+
+  // Report each step: to the session timeline (for a desktop following along) and to an embedding page.
+  useEffect(() => {
+    const step = progressStep(screen);
+    if (!step || !state) return;
+    api.step(step).catch(() => {});
+    notifyParent('step', { step });
+    if (screen.name === 'done') notifyParent('finished', { status: 'submitted' });
+  }, [screen.name, screen.name === 'document' ? screen.side : '']);
+  useEffect(() => {
+    if (screen.name === 'cancelled') notifyParent('cancelled');
+  }, [screen.name]);
+
+  const advance = (s: JourneyState, type = docType) => {
+    setState(s);
+    setScreen(resume(s, type));
+  };
+
+  const upload = async (context: string, blob: Blob, burst: Blob[] = []) => {
+    try {
+      await api.upload(context, blob);
+      for (const frame of burst) await api.upload('liveness', frame);
+    } catch (e) {
+      if (
+        e instanceof ApiError &&
+        (e.code === 'SESSION_NOT_ACCEPTING_MEDIA' || e.code === 'SESSION_EXPIRED')
+      ) {
+        await load(true);
+        return;
+      }
+      throw new Error(e instanceof ApiError && e.status ? e.message : t('errorText'));
+    }
+    advance({ ...state!, uploaded: [...state!.uploaded, context] });
+  };
+
+  const header = (
+    <header class="top">
+      {state?.application.logo ? (
+        <img class="logo" src={state.application.logo} alt={state.application.name} />
+      ) : (
+        <span class="appname">{state?.application.name}</span>
+      )}
+      <label class="lang">
+        <span class="sr-only">{t('language')}</span>
+        <select
+          value={lang}
+          onChange={(e) => {
+            const v = (e.currentTarget as HTMLSelectElement).value;
+            setChosenLang(v);
+            remember('lang', v);
+          }}
+        >
+          {LANGS.map((l) => (
+            <option value={l} lang={l} key={l}>
+              {DICTIONARIES[l].languageName}
+            </option>
+          ))}
+        </select>
+      </label>
+    </header>
+  );
+
+  return (
+    <>
+      {header}
+      <main id="main">
+        {state?.resubmission && ['doctype', 'document', 'selfie'].includes(screen.name) && (
+          <p class="warn notice">{t('resubmitNotice')}</p>
+        )}
+        {renderScreen()}
+      </main>
+      {state && (
+        <footer class="foot">
+          <small>{t('reference', { ref: state.reference })}</small>
+        </footer>
+      )}
+    </>
+  );
+
+  function stepLabel(): string | undefined {
+    if (!state) return undefined;
+    const order: string[] = [];
+    if (state.plan.document) {
+      const type = state.plan.document.types.find((x) => x.type === docType);
+      order.push('document-front');
+      if (type?.sides.includes('back')) order.push('document-back');
+    }
+    if (state.plan.selfie) order.push('selfie');
+    order.push('review');
+    const current = progressStep(screen);
+    const i = order.indexOf(current ?? '');
+    return i >= 0 ? t('stepOf', { n: i + 1, total: order.length }) : undefined;
+  }
+
+  function renderScreen() {
+    switch (screen.name) {
+      case 'loading':
+        return (
+          <p class="screen" role="status">
+            {t('loading')}
+          </p>
+        );
+      case 'unknown':
+        return (
+          <Message title={t('unknownTitle')} tone="bad">
+            <p>{t('unknownText')}</p>
+          </Message>
+        );
+      case 'error':
+        return (
+          <Message title={t('errorTitle')} tone="bad">
+            <p>{t('errorText')}</p>
+            <div class="actions">
+              <button type="button" class="primary" onClick={() => load()}>
+                {t('tryAgain')}
+              </button>
+            </div>
+          </Message>
+        );
+      case 'expired':
+        return (
+          <Message title={t('expiredTitle')} tone="bad">
+            <p>{t('expiredText', { name })}</p>
+          </Message>
+        );
+      case 'cancelled':
+        return (
+          <Message title={t('cancelledTitle')}>
+            <p>{t('cancelledText')}</p>
+            <Redirect t={t} url={state?.callbackUrl ?? null} name={name} />
+          </Message>
+        );
+      case 'handoff':
+        return (
+          <Handoff
+            t={t}
+            onHere={() => {
+              remember('here', '1');
+              setScreen(resume(state!, docType));
+            }}
+            onProgress={(p) => {
+              // "finished" as a step: the decision may already have asked for new photos when this page hears of it.
+              if (p.step === 'finished' || p.phase === 'finished') {
+                api.state().then(
+                  (s) => {
+                    setState(s);
+                    setScreen({ name: 'done' });
+                  },
+                  () => load(true),
+                );
+              } else if (p.phase === 'cancelled' || p.phase === 'expired') load(true);
+            }}
+          />
+        );
+      case 'consent':
+        return (
+          <Consent
+            t={t}
+            state={state!}
+            onAnswer={async (accept) => {
+              const s = await api.consent(accept, lang);
+              if (accept) notifyParent('started');
+              if (s.phase === 'cancelled') {
+                setState(s);
+                setScreen({ name: 'cancelled' });
+              } else advance(s);
+            }}
+          />
+        );
+      case 'doctype':
+        return (
+          <DocumentChoice
+            t={t}
+            state={state!}
+            docType={docType}
+            country={country}
+            onChoose={(type, c) => {
+              setDocType(type);
+              remember('docType', type);
+              if (c) {
+                setCountry(c);
+                remember('country', c);
+              }
+              setScreen(resume(state!, type));
+            }}
+          />
+        );
+      case 'document': {
+        const typeName = t(`type_${docType ?? 'other'}` as 'type_other');
+        const passport = docType === 'passport';
+        return (
+          <Capture
+            key={`document-${screen.side}`}
+            t={t}
+            kind="document"
+            title={
+              passport
+                ? t('passportTitle')
+                : t(screen.side === 'front' ? 'frontTitle' : 'backTitle', { doc: typeName.toLowerCase() })
+            }
+            hint={t('docHint')}
+            aspect={passport ? 1.42 : 1.586}
+            progressLabel={stepLabel()}
+            send={(photo) => upload(`document-${screen.side}`, photo)}
+          />
+        );
+      }
+      case 'selfie':
+        return (
+          <Capture
+            key="selfie"
+            t={t}
+            kind="selfie"
+            title={t('selfieTitle')}
+            hint={t('selfieHint')}
+            aspect={0.75}
+            burst={state?.plan.selfie?.liveness ? 2 : 0}
+            progressLabel={stepLabel()}
+            send={(photo, burst) => upload('face', photo, burst)}
+          />
+        );
+      case 'summary':
+        return (
+          <Summary
+            t={t}
+            state={state!}
+            label={stepLabel()}
+            onSubmit={async () => {
+              api.step('submitting').catch(() => {});
+              const s = await api.submit();
+              setState(s);
+              setScreen({ name: 'done' });
+            }}
+          />
+        );
+      case 'done':
+        return (
+          <Message title={t('doneTitle')} tone="ok">
+            <p>{t('doneText', { name })}</p>
+            {fromHandoff ? (
+              <p>{t('doneHandoff')}</p>
+            ) : (
+              <Redirect t={t} url={embedded ? null : (state?.callbackUrl ?? null)} name={name} />
+            )}
+          </Message>
+        );
+    }
+  }
+}
+
+function Redirect(props: { t: Translate; url: string | null; name: string }) {
+  useEffect(() => {
+    if (!props.url) return;
+    const timer = setTimeout(() => location.assign(props.url!), 2500);
+    return () => clearTimeout(timer);
+  }, [props.url]);
+  if (!props.url) return <p>{props.t('closePage')}</p>;
+  return (
+    <>
+      <p role="status">{props.t('redirecting', { name: props.name })}</p>
+      <div class="actions">
+        <a class="button primary" href={props.url} rel="noreferrer">
+          {props.t('continueNow')}
+        </a>
+      </div>
+    </>
+  );
+}
+
+const CHECK_TEXT: Record<
+  string,
+  'check_document' | 'check_face' | 'check_liveness' | 'check_quality' | 'check_aml'
+> = {
+  document: 'check_document',
+  'face-match': 'check_face',
+  liveness: 'check_liveness',
+  'image-quality': 'check_quality',
+  aml: 'check_aml',
+};
+
+function Consent(props: { t: Translate; state: JourneyState; onAnswer(accept: boolean): Promise<void> }) {
+  const { t, state } = props;
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(false);
+  const name = state.application.name;
+  const answer = async (accept: boolean) => {
+    setBusy(true);
+    setError(false);
+    try {
+      await props.onAnswer(accept);
+    } catch {
+      setError(true);
+      setBusy(false);
+    }
+  };
+  const checks = [...new Set(state.plan.checks.map((c) => CHECK_TEXT[c]).filter((x) => x !== undefined))];
+  if (confirming) {
+    return (
+      <section class="screen" aria-labelledby="h">
+        <Heading>{t('decline')}</Heading>
+        <p>{t('declineConfirm')}</p>
+        <div class="actions">
+          <button type="button" class="danger" disabled={busy} onClick={() => answer(false)}>
+            {t('declineYes')}
+          </button>
+          <button type="button" class="secondary" disabled={busy} onClick={() => setConfirming(false)}>
+            {t('back')}
+          </button>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section class="screen" aria-labelledby="h">
+      <Heading>{t('consentTitle')}</Heading>
+      {state.resubmission && <p class="warn">{t('resubmitNotice')}</p>}
+      <p>{t('consentIntro', { name })}</p>
+      {checks.length > 0 && (
+        <>
+          <h2>{t('consentWhat')}</h2>
+          <ul class="checks">
+            {checks.map((c) => (
+              <li key={c}>{t(c)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <p>{t('consentData', { name })}</p>
+      {(state.application.termsUrl || state.application.privacyUrl) && (
+        <p class="links">
+          {state.application.termsUrl && (
+            <a href={state.application.termsUrl} target="_blank" rel="noopener noreferrer">
+              {t('terms')}
+            </a>
+          )}
+          {state.application.privacyUrl && (
+            <a href={state.application.privacyUrl} target="_blank" rel="noopener noreferrer">
+              {t('privacy')}
+            </a>
+          )}
+        </p>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {t('errorText')}
+        </p>
+      )}
+      <div class="actions">
+        <button type="button" class="primary" disabled={busy} onClick={() => answer(true)}>
+          {t('accept')}
+        </button>
+        <button type="button" class="secondary" disabled={busy} onClick={() => setConfirming(true)}>
+          {t('decline')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function DocumentChoice(props: {
+  t: Translate;
+  state: JourneyState;
+  docType: string | null;
+  country: string | null;
+  onChoose(type: string, country: string | null): void;
+}) {
+  const { t } = props;
+  const doc = props.state.plan.document!;
+  const [type, setType] = useState(props.docType ?? doc.types[0]?.type ?? 'other');
+  const [country, setCountry] = useState(props.country ?? '');
+  const names = useMemo(() => {
+    try {
+      return new Intl.DisplayNames([document.documentElement.lang], { type: 'region' });
+    } catch {
+      return null;
+    }
+  }, [document.documentElement.lang]);
+  const needCountry = doc.countries.length > 1;
+  return (
+    <section class="screen" aria-labelledby="h">
+      <Heading>{t('docTypeTitle')}</Heading>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onChoose(type, needCountry ? country : (doc.countries[0]?.code ?? null));
+        }}
+      >
+        {needCountry && (
+          <div class="field">
+            <label for="country">{t('country')}</label>
+            <select
+              id="country"
+              required
+              value={country}
+              onChange={(e) => setCountry((e.currentTarget as HTMLSelectElement).value)}
+            >
+              <option value="">{t('chooseCountry')}</option>
+              {doc.countries.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {(c.region && names?.of(c.region)) || c.code}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <fieldset class="types">
+          <legend>{t('docType')}</legend>
+          {doc.types.map((x) => (
+            <label key={x.type} class={`choice ${type === x.type ? 'on' : ''}`}>
+              <input
+                type="radio"
+                name="type"
+                value={x.type}
+                checked={type === x.type}
+                onChange={() => setType(x.type)}
+              />
+              <span>{t(`type_${x.type}` as 'type_other')}</span>
+            </label>
+          ))}
+        </fieldset>
+        <div class="actions">
+          <button type="submit" class="primary">
+            {t('continue')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function Summary(props: {
+  t: Translate;
+  state: JourneyState;
+  label: string | undefined;
+  onSubmit(): Promise<void>;
+}) {
+  const { t, state } = props;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section class="screen" aria-labelledby="h">
+      <Heading>{t('summaryTitle')}</Heading>
+      {props.label && <p class="muted">{props.label}</p>}
+      <p>{t('summaryText')}</p>
+      <ul class="done-list">
+        {state.plan.document && (
+          <li>
+            {t('item_document')} <span class="tick">✓ {t('done_item')}</span>
+          </li>
+        )}
+        {state.plan.selfie && (
+          <li>
+            {t('item_selfie')} <span class="tick">✓ {t('done_item')}</span>
+          </li>
+        )}
+      </ul>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="actions">
+        <button
+          type="button"
+          class="primary"
+          disabled={busy}
+          aria-busy={busy}
+          onClick={async () => {
+            setBusy(true);
+            setError(null);
+            try {
+              await props.onSubmit();
+            } catch (e) {
+              setError(e instanceof ApiError && e.status ? e.message : t('errorText'));
+              setBusy(false);
+            }
+          }}
+        >
+          {busy ? t('submitting') : t('submit')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function Handoff(props: { t: Translate; onHere(): void; onProgress(p: Progress): void }) {
+  const { t } = props;
+  const link = `${location.origin}${location.pathname}?handoff=1`;
+  const [qr, setQr] = useState<string | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    // The QR encoder is loaded only here, so phones never download it.
+    import('qrcode').then((QR) =>
+      QR.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }).then((svg) =>
+        setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`),
+      ),
+    );
+    const events = new EventSource(`${apiBase}/progress`);
+    events.onmessage = (m) => {
+      const p = JSON.parse(m.data) as Progress;
+      setProgress(p);
+      props.onProgress(p);
+    };
+    events.addEventListener('gone', () => events.close());
+    return () => events.close();
+  }, []);
+  const started = progress && progress.step && progress.step !== 'consent' ? progress.step : null;
+  return (
+    <section class="screen handoff" aria-labelledby="h">
+      <Heading>{t('handoffTitle')}</Heading>
+      <p>{t('handoffText')}</p>
+      <div class="qr">{qr && <img src={qr} alt={t('handoffQrAlt')} width={220} height={220} />}</div>
+      <p>{t('handoffLink')}</p>
+      <p class="linkbox">
+        <code>{link}</code>
+        <button
+          type="button"
+          class="secondary small"
+          onClick={() =>
+            navigator.clipboard?.writeText(link).then(
+              () => setCopied(true),
+              () => {},
+            )
+          }
+        >
+          {copied ? t('copied') : t('copyLink')}
+        </button>
+      </p>
+      <p class="live" role="status" aria-live="polite" data-step={progress?.step ?? ''}>
+        {progress?.step
+          ? t('handoffProgress', { step: t(`progress_${progress.step}` as 'progress_consent') })
+          : t('handoffWaiting')}
+      </p>
+      {!started && (
+        <div class="actions">
+          <button type="button" class="secondary" onClick={props.onHere}>
+            {t('handoffHere')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
