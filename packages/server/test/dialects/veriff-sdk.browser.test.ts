@@ -161,7 +161,9 @@ describe.skipIf(!existsSync(CHROMIUM))(
         await frame.waitForLoadState();
         // The applicant journey runs in the frame (on a desktop viewport it first offers the phone hand-off).
         await frame.locator('h1').first().waitFor();
-        expect(await frame.locator('h1').first().textContent()).toMatch(/verification|phone|consent|identity/i);
+        expect(await frame.locator('h1').first().textContent()).toMatch(
+          /verification|phone|consent|identity/i,
+        );
         const started = await waitFor(
           async () =>
             receiver.received.find((h) => (h.json as unknown as { id: string; action?: string }).id === v.id),
