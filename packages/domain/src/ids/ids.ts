@@ -19,7 +19,8 @@ export type IdPrefix =
   | 'job'
   | 'usr'
   | 'lst'
-  | 'alr';
+  | 'alr'
+  | 'blk';
 
 function encodeTime(ms: number): string {
   let out = '';

@@ -209,6 +209,32 @@ export interface ScreeningSuppressionsTable {
   note: string | null;
 }
 
+/** One row per session and kind of signal (device, ip, email, phone): keyed digests only. */
+export interface RiskSignalsTable {
+  application_id: string;
+  session_id: string;
+  kind: string;
+  digest: string;
+  /** Digest of the session's vendorData (the integrator's user id). */
+  user_digest: string | null;
+  /** Digest of the identity the session claimed (document number, or name and birth date). */
+  identity_digest: string | null;
+  created_at: number;
+}
+
+/** Emails, phones, IPs and document numbers an application refuses; the value only as a keyed digest. */
+export interface BlocklistEntriesTable {
+  id: string;
+  application_id: string;
+  kind: string;
+  digest: string;
+  /** Masked form for listings, e.g. "a***@example.com". */
+  display: string;
+  note: string | null;
+  created_by: string;
+  created_at: number;
+}
+
 export interface DB {
   applications: ApplicationsTable;
   api_keys: ApiKeysTable;
@@ -227,4 +253,6 @@ export interface DB {
   monitored_people: MonitoredPeopleTable;
   screening_alerts: ScreeningAlertsTable;
   screening_suppressions: ScreeningSuppressionsTable;
+  risk_signals: RiskSignalsTable;
+  blocklist_entries: BlocklistEntriesTable;
 }
