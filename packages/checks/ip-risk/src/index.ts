@@ -9,5 +9,11 @@ export {
   parseIpList,
   parseRangeList,
 } from './ip-data.ts';
-export { createIpRiskCheck, type IpRiskConfig, type IpRiskOptions, ipRiskCheck, ipRiskConfigSchema } from './ip-risk-check.ts';
+export {
+  createIpRiskCheck,
+  type IpRiskConfig,
+  type IpRiskOptions,
+  ipRiskCheck,
+  ipRiskConfigSchema,
+} from './ip-risk-check.ts';
 export { HOSTING_NETWORKS, type NetworkInfo, VPN_NETWORKS } from './networks.ts';

@@ -115,7 +115,9 @@ export class IpIntelligence {
 
   #country(ip: IpNumber): string | undefined {
     const key = ip.version === 4 ? 'country-ipv4' : 'country-ipv6';
-    const t = this.#load<Tables>(key, (text) => parseRangeTables(text, (c) => countryCode(c.trim()), ip.version));
+    const t = this.#load<Tables>(key, (text) =>
+      parseRangeTables(text, (c) => countryCode(c.trim()), ip.version),
+    );
     const code = ip.version === 4 ? t.v4.find(ip.value) : t.v6.find(ip.value);
     return code === undefined ? undefined : codeCountry(code);
   }
@@ -178,12 +180,18 @@ export class IpIntelligence {
     const hostingAsn = asn !== undefined ? hosting.asns.get(asn) : undefined;
     if (hostingAsn !== undefined) facts.hosting = { name: hostingAsn, kind: 'hosting', source: 'network' };
     const h = find(hosting.tables, ip);
-    if (h !== undefined) facts.hosting = { name: hosting.names[h] ?? 'imported range', kind: 'hosting', source: 'imported-range' };
+    if (h !== undefined)
+      facts.hosting = {
+        name: hosting.names[h] ?? 'imported range',
+        kind: 'hosting',
+        source: 'imported-range',
+      };
     const vpnRanges = this.#importedRanges('vpn');
     const vpnAsn = asn !== undefined ? vpnRanges.asns.get(asn) : undefined;
     if (vpnAsn !== undefined) facts.vpn = { name: vpnAsn, source: 'network' };
     const v = find(vpnRanges.tables, ip);
-    if (v !== undefined) facts.vpn = { name: vpnRanges.names[v] ?? 'imported range', source: 'imported-range' };
+    if (v !== undefined)
+      facts.vpn = { name: vpnRanges.names[v] ?? 'imported range', source: 'imported-range' };
     return facts;
   }
 
@@ -234,13 +242,15 @@ const NETWORKS = new Map<number, NetworkInfo>([...HOSTING_NETWORKS, ...VPN_NETWO
 
 const FILES = {
   'country-ipv4': {
-    shipped: () => join(packageDir('@ip-location-db/geo-whois-asn-country'), 'geo-whois-asn-country-ipv4-num.csv'),
+    shipped: () =>
+      join(packageDir('@ip-location-db/geo-whois-asn-country'), 'geo-whois-asn-country-ipv4-num.csv'),
     imported: IMPORT_FILES['country-ipv4'],
     licence: 'CC0-1.0 (ip-location-db geo-whois-asn-country)',
     date: packageDate('@ip-location-db/geo-whois-asn-country'),
   },
   'country-ipv6': {
-    shipped: () => join(packageDir('@ip-location-db/geo-whois-asn-country'), 'geo-whois-asn-country-ipv6-num.csv'),
+    shipped: () =>
+      join(packageDir('@ip-location-db/geo-whois-asn-country'), 'geo-whois-asn-country-ipv6-num.csv'),
     imported: IMPORT_FILES['country-ipv6'],
     licence: 'CC0-1.0 (ip-location-db geo-whois-asn-country)',
     date: packageDate('@ip-location-db/geo-whois-asn-country'),
@@ -333,7 +343,12 @@ export function parseRangeList(text: string): { tables: Tables; names: string[];
       } else if (Array.isArray(v)) for (const x of v) walk(x, name);
       else if (v && typeof v === 'object') {
         const o = v as Record<string, unknown>;
-        const here = typeof o['service'] === 'string' ? `${o['service']}` : typeof o['scope'] === 'string' ? `${o['scope']}` : name;
+        const here =
+          typeof o['service'] === 'string'
+            ? `${o['service']}`
+            : typeof o['scope'] === 'string'
+              ? `${o['scope']}`
+              : name;
         for (const x of Object.values(o)) walk(x, here);
       }
     };
@@ -370,7 +385,11 @@ export function importIpData(
     entries = parsed.names.length + parsed.asns.size;
   } else {
     const version = kind.endsWith('ipv6') ? 6 : 4;
-    const rows = parseRangeCsv(text, (v) => (kind.startsWith('country') ? countryCode(v.trim()) : Number(v) > 0 ? Number(v) : undefined), version);
+    const rows = parseRangeCsv(
+      text,
+      (v) => (kind.startsWith('country') ? countryCode(v.trim()) : Number(v) > 0 ? Number(v) : undefined),
+      version,
+    );
     entries = rows.length;
   }
   if (entries === 0) throw new Error(`no ${kind} entries found in ${meta.source}; nothing was imported`);
@@ -380,7 +399,12 @@ export function importIpData(
   renameSync(`${file}.tmp`, file);
   writeFileSync(
     `${file}.meta.json`,
-    JSON.stringify({ ...meta, date: meta.date ?? new Date().toISOString().slice(0, 10), entries, importedAt: new Date().toISOString() }),
+    JSON.stringify({
+      ...meta,
+      date: meta.date ?? new Date().toISOString().slice(0, 10),
+      entries,
+      importedAt: new Date().toISOString(),
+    }),
   );
   return { file, entries };
 }

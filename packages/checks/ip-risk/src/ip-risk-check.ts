@@ -7,12 +7,18 @@ import { type IpFacts, ipIntelligence } from './ip-data.ts';
 const countryList = z
   .array(z.string().min(1).max(3))
   .max(300)
-  .refine((list) => list.every((c) => toCountryCode(c)), 'every entry must be an ISO 3166 alpha-2 or alpha-3 code');
+  .refine(
+    (list) => list.every((c) => toCountryCode(c)),
+    'every entry must be an ISO 3166 alpha-2 or alpha-3 code',
+  );
 
 export const ipRiskConfigSchema = z.object({
   flagTor: z.boolean().default(true).describe('Raise IP_TOR for a Tor exit node.'),
   flagHosting: z.boolean().default(true).describe('Raise IP_HOSTING for a cloud, hosting or CDN network.'),
-  flagVpn: z.boolean().default(true).describe('Raise IP_VPN_OR_PROXY for a VPN operator network or an imported VPN/proxy range.'),
+  flagVpn: z
+    .boolean()
+    .default(true)
+    .describe('Raise IP_VPN_OR_PROXY for a VPN operator network or an imported VPN/proxy range.'),
   compareWithDocument: z
     .boolean()
     .default(true)
@@ -24,8 +30,13 @@ export const ipRiskConfigSchema = z.object({
     ),
   restrictedCountries: countryList
     .default([])
-    .describe('Raise IP_COUNTRY_RESTRICTED when the IP is in one of these countries (e.g. sanctioned regions).'),
-  checkBlocklist: z.boolean().default(true).describe("Raise IP_BLOCKLISTED when the address is on the application's IP blocklist."),
+    .describe(
+      'Raise IP_COUNTRY_RESTRICTED when the IP is in one of these countries (e.g. sanctioned regions).',
+    ),
+  checkBlocklist: z
+    .boolean()
+    .default(true)
+    .describe("Raise IP_BLOCKLISTED when the address is on the application's IP blocklist."),
 });
 export type IpRiskConfig = z.infer<typeof ipRiskConfigSchema>;
 
@@ -53,22 +64,37 @@ export function createIpRiskCheck(options: IpRiskOptions = {}): CheckDefinition<
         action: 'review',
         description: 'The IP address belongs to a cloud, hosting or CDN network, not a consumer connection.',
       },
-      IP_VPN_OR_PROXY: { action: 'review', description: 'The IP address belongs to a VPN operator or a known VPN/proxy range.' },
+      IP_VPN_OR_PROXY: {
+        action: 'review',
+        description: 'The IP address belongs to a VPN operator or a known VPN/proxy range.',
+      },
       IP_COUNTRY_MISMATCH: {
         action: 'review',
-        description: "The IP's country differs from the document's issuing country or is outside the allowed countries.",
+        description:
+          "The IP's country differs from the document's issuing country or is outside the allowed countries.",
       },
-      IP_COUNTRY_RESTRICTED: { action: 'decline', description: "The IP's country is one the workflow does not serve." },
+      IP_COUNTRY_RESTRICTED: {
+        action: 'decline',
+        description: "The IP's country is one the workflow does not serve.",
+      },
       IP_BLOCKLISTED: { action: 'decline', description: "The IP address is on the application's blocklist." },
     },
     async run(evidence: SessionEvidence, config: IpRiskConfig, services): Promise<CheckOutput> {
       const raw = typeof evidence.collected.ip === 'string' ? evidence.collected.ip : undefined;
       if (!raw) {
-        return { status: 'not_applicable', reasons: [], evidence: { note: 'No IP address was collected for this session.' } };
+        return {
+          status: 'not_applicable',
+          reasons: [],
+          evidence: { note: 'No IP address was collected for this session.' },
+        };
       }
       const facts = intel().lookup(raw);
       if (!facts) {
-        return { status: 'not_applicable', reasons: [], evidence: { note: 'The collected IP is not a valid address.' } };
+        return {
+          status: 'not_applicable',
+          reasons: [],
+          evidence: { note: 'The collected IP is not a valid address.' },
+        };
       }
       const reasons: Reason[] = [];
       const labels: string[] = [];
@@ -77,7 +103,10 @@ export function createIpRiskCheck(options: IpRiskOptions = {}): CheckDefinition<
         labels.push('tor');
       }
       if (config.flagVpn && facts.vpn) {
-        reasons.push({ code: 'IP_VPN_OR_PROXY', message: `${facts.ip} belongs to ${facts.vpn.name}, a VPN or proxy network.` });
+        reasons.push({
+          code: 'IP_VPN_OR_PROXY',
+          message: `${facts.ip} belongs to ${facts.vpn.name}, a VPN or proxy network.`,
+        });
         labels.push('vpn');
       }
       if (config.flagHosting && facts.hosting) {
@@ -94,7 +123,10 @@ export function createIpRiskCheck(options: IpRiskOptions = {}): CheckDefinition<
       if (ipCountry) {
         const restricted = config.restrictedCountries.map(alpha2);
         if (restricted.includes(ipCountry)) {
-          reasons.push({ code: 'IP_COUNTRY_RESTRICTED', message: `The IP address is in ${ipCountry}, a restricted country.` });
+          reasons.push({
+            code: 'IP_COUNTRY_RESTRICTED',
+            message: `The IP address is in ${ipCountry}, a restricted country.`,
+          });
         }
         const allowed = config.allowedCountries?.map(alpha2);
         if (allowed) {
@@ -115,7 +147,10 @@ export function createIpRiskCheck(options: IpRiskOptions = {}): CheckDefinition<
         const hit = await services.blocklists.find('ip', facts.ip);
         if (hit) {
           blocklisted = { id: hit.id, display: hit.display };
-          reasons.push({ code: 'IP_BLOCKLISTED', message: `The IP address is on the blocklist (${hit.display}).` });
+          reasons.push({
+            code: 'IP_BLOCKLISTED',
+            message: `The IP address is on the blocklist (${hit.display}).`,
+          });
         }
       }
       return {

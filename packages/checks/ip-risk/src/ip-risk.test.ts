@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BlocklistPort, CheckResult, CheckServices, SessionEvidence } from '@openidv/domain';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importIpData, IpIntelligence, ipIntelligence } from './ip-data.ts';
+import { IpIntelligence, importIpData, ipIntelligence } from './ip-data.ts';
 import { createIpRiskCheck, ipRiskConfigSchema } from './ip-risk-check.ts';
 import { HOSTING_NETWORKS, VPN_NETWORKS } from './networks.ts';
 
@@ -54,10 +54,25 @@ describe('IP intelligence on the shipped data', () => {
   });
 
   it('finds the cloud and hosting network of real provider addresses', () => {
-    expect(intel.lookup('3.5.140.2')).toMatchObject({ asn: 16509, hosting: { name: 'Amazon Web Services', kind: 'cloud' } });
-    expect(intel.lookup('78.46.1.1')).toMatchObject({ asn: 24940, country: 'DE', hosting: { name: 'Hetzner' } });
-    expect(intel.lookup('8.8.8.8')).toMatchObject({ asn: 15169, country: 'US', hosting: { name: 'Google Cloud' } });
-    expect(intel.lookup('2a01:4f8::1')).toMatchObject({ version: 6, asn: 24940, hosting: { name: 'Hetzner' } });
+    expect(intel.lookup('3.5.140.2')).toMatchObject({
+      asn: 16509,
+      hosting: { name: 'Amazon Web Services', kind: 'cloud' },
+    });
+    expect(intel.lookup('78.46.1.1')).toMatchObject({
+      asn: 24940,
+      country: 'DE',
+      hosting: { name: 'Hetzner' },
+    });
+    expect(intel.lookup('8.8.8.8')).toMatchObject({
+      asn: 15169,
+      country: 'US',
+      hosting: { name: 'Google Cloud' },
+    });
+    expect(intel.lookup('2a01:4f8::1')).toMatchObject({
+      version: 6,
+      asn: 24940,
+      hosting: { name: 'Hetzner' },
+    });
     expect(intel.lookup('89.187.160.1')).toMatchObject({ asn: 60068, hosting: { name: 'Datacamp (CDN77)' } });
   });
 
@@ -122,9 +137,13 @@ describe('the ip-risk check', () => {
   });
 
   it('applies the allowed and restricted countries of the workflow', async () => {
-    expect(codes(await run('81.2.69.160', { allowedCountries: ['EE', 'LVA'] }))).toEqual(['IP_COUNTRY_MISMATCH']);
+    expect(codes(await run('81.2.69.160', { allowedCountries: ['EE', 'LVA'] }))).toEqual([
+      'IP_COUNTRY_MISMATCH',
+    ]);
     expect(codes(await run('81.2.69.160', { allowedCountries: ['GB'] }, 'EST'))).toEqual([]);
-    expect(codes(await run('81.2.69.160', { restrictedCountries: ['GBR'] }))).toEqual(['IP_COUNTRY_RESTRICTED']);
+    expect(codes(await run('81.2.69.160', { restrictedCountries: ['GBR'] }))).toEqual([
+      'IP_COUNTRY_RESTRICTED',
+    ]);
     expect(ipRiskConfigSchema.safeParse({ restrictedCountries: ['Narnia'] }).success).toBe(false);
   });
 
@@ -154,17 +173,26 @@ describe('risk-data import', () => {
   it('replaces the shipped Tor list with an imported exit-addresses file', () => {
     const intel = new IpIntelligence(dir);
     expect(intel.lookup('204.8.96.100')?.tor).toBe(false);
-    const r = importIpData(dir, 'tor', fixture('exit-addresses.txt'), { source: 'exit-addresses.txt', date: '2024-02-27' });
+    const r = importIpData(dir, 'tor', fixture('exit-addresses.txt'), {
+      source: 'exit-addresses.txt',
+      date: '2024-02-27',
+    });
     expect(r.entries).toBe(3);
     const fresh = new IpIntelligence(dir);
     expect(fresh.lookup('204.8.96.100')?.tor).toBe(true);
     expect(fresh.lookup('101.99.92.182')?.tor).toBe(false); // only in the shipped list
-    expect(fresh.sources().find((s) => s.name === 'tor')).toMatchObject({ origin: 'imported', date: '2024-02-27', entries: 3 });
+    expect(fresh.sources().find((s) => s.name === 'tor')).toMatchObject({
+      origin: 'imported',
+      date: '2024-02-27',
+      entries: 3,
+    });
   });
 
   it("adds a cloud provider's published ranges as hosting, and VPN ranges", () => {
     importIpData(dir, 'hosting', fixture('aws-ip-ranges.json'), { source: 'ip-ranges.json' });
-    importIpData(dir, 'vpn', '# a VPN exit range\n81.2.69.0/24 Example VPN\nAS20712 Example ISP VPN\n', { source: 'vpn.txt' });
+    importIpData(dir, 'vpn', '# a VPN exit range\n81.2.69.0/24 Example VPN\nAS20712 Example ISP VPN\n', {
+      source: 'vpn.txt',
+    });
     const intel = new IpIntelligence(dir);
     expect(intel.lookup('2600:1f14::5')?.hosting).toMatchObject({ source: 'imported-range', name: 'EC2' });
     expect(intel.lookup('81.2.69.160')?.vpn).toMatchObject({ name: 'Example VPN', source: 'imported-range' });

@@ -21,7 +21,8 @@ export interface NetworkInfo {
 }
 
 const cloud = (name: string, ...asns: number[]) => asns.map((asn) => ({ asn, name, kind: 'cloud' as const }));
-const hosting = (name: string, ...asns: number[]) => asns.map((asn) => ({ asn, name, kind: 'hosting' as const }));
+const hosting = (name: string, ...asns: number[]) =>
+  asns.map((asn) => ({ asn, name, kind: 'hosting' as const }));
 const cdn = (name: string, ...asns: number[]) => asns.map((asn) => ({ asn, name, kind: 'cdn' as const }));
 const vpn = (name: string, ...asns: number[]) => asns.map((asn) => ({ asn, name, kind: 'vpn' as const }));
 

@@ -46,7 +46,10 @@ export function parseCidr(text: string): { first: IpNumber; last: IpNumber } | u
   if (base.ip.version === 6) {
     const hostBits = BigInt(128 - bits);
     const first = (base.ip.value >> hostBits) << hostBits;
-    return { first: { version: 6, value: first }, last: { version: 6, value: first + (1n << hostBits) - 1n } };
+    return {
+      first: { version: 6, value: first },
+      last: { version: 6, value: first + (1n << hostBits) - 1n },
+    };
   }
   return undefined;
 }
@@ -160,7 +163,14 @@ class Columns {
       e6[2 * k] = this.e6[i]! >> 64n;
       e6[2 * k + 1] = this.e6[i]! & MASK64;
     });
-    return { v4: t4, v6: new Ipv6Ranges(s6, e6, Uint32Array.from(o6, (i) => this.v6[i]!)) };
+    return {
+      v4: t4,
+      v6: new Ipv6Ranges(
+        s6,
+        e6,
+        Uint32Array.from(o6, (i) => this.v6[i]!),
+      ),
+    };
   }
 }
 

@@ -1,4 +1,10 @@
-import type { CheckResult, ExpectedDocument, ExpectedPerson, ExtractedDocument, ExtractedPerson } from '../checks/check.ts';
+import type {
+  CheckResult,
+  ExpectedDocument,
+  ExpectedPerson,
+  ExtractedDocument,
+  ExtractedPerson,
+} from '../checks/check.ts';
 
 /** Upper case, accents folded, only letters and digits: "Müller-Lüdenscheidt" → "MULLERLUDENSCHEIDT". */
 export function foldText(s: string): string {

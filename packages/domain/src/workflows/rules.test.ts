@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckDefinition, CheckResult } from '../checks/check.ts';
 import { decide } from '../decisions/decide.ts';
-import { type WorkflowRule, validateRules, workflowRuleSchema } from './rules.ts';
+import { validateRules, type WorkflowRule, workflowRuleSchema } from './rules.ts';
 import { workflowDefinitionSchema } from './workflow.ts';
 
 const definitions: Record<string, Pick<CheckDefinition, 'reasonCodes'>> = {
@@ -50,7 +50,12 @@ const hostingAbroad: WorkflowRule = {
   if: { all: [{ reason: 'IP_HOSTING' }, { reason: 'IP_COUNTRY_MISMATCH' }] },
   then: 'review',
 };
-const minor: WorkflowRule = { id: 'minor', name: 'Under 18', if: { field: 'person.age', lt: 18 }, then: 'decline' };
+const minor: WorkflowRule = {
+  id: 'minor',
+  name: 'Under 18',
+  if: { field: 'person.age', lt: 18 },
+  then: 'decline',
+};
 
 describe('workflow rules in the decision', () => {
   it('escalates when every part of an all-condition holds, and explains which parts held', () => {
@@ -63,7 +68,8 @@ describe('workflow rules in the decision', () => {
     ]);
     expect(d.reasons[2]).toMatchObject({
       check: 'rules',
-      message: 'Rule "Hosting IP from another country" matched: IP_HOSTING was raised and IP_COUNTRY_MISMATCH was raised.',
+      message:
+        'Rule "Hosting IP from another country" matched: IP_HOSTING was raised and IP_COUNTRY_MISMATCH was raised.',
     });
   });
 
@@ -78,17 +84,40 @@ describe('workflow rules in the decision', () => {
     expect(adult.status).toBe('approved');
     const child = decide(steps, results([], '2008-03-02'), lookup, now, [minor]);
     expect(child.status).toBe('declined');
-    expect(child.reasons[0]).toMatchObject({ code: 'RULE_MINOR', message: 'Rule "Under 18" matched: person.age = 17 (< 18).' });
+    expect(child.reasons[0]).toMatchObject({
+      code: 'RULE_MINOR',
+      message: 'Rule "Under 18" matched: person.age = 17 (< 18).',
+    });
   });
 
   it('compares scores, evidence, statuses, risk labels, any and not', () => {
     const rules: WorkflowRule[] = [
-      { id: 'weak_face', name: 'Weak face match', if: { field: 'checks.face-match.score', lt: 0.85 }, then: 'review' },
-      { id: 'de', name: 'German network', if: { field: 'checks.ip-risk.evidence.country', eq: 'de' }, then: 'review' },
+      {
+        id: 'weak_face',
+        name: 'Weak face match',
+        if: { field: 'checks.face-match.score', lt: 0.85 },
+        then: 'review',
+      },
+      {
+        id: 'de',
+        name: 'German network',
+        if: { field: 'checks.ip-risk.evidence.country', eq: 'de' },
+        then: 'review',
+      },
       { id: 'hosted', name: 'Hosting label', if: { riskLabel: 'hosting' }, then: 'review' },
-      { id: 'either', name: 'Either', if: { any: [{ reason: 'IP_TOR' }, { check: 'document', status: 'passed' }] }, then: 'review' },
+      {
+        id: 'either',
+        name: 'Either',
+        if: { any: [{ reason: 'IP_TOR' }, { check: 'document', status: 'passed' }] },
+        then: 'review',
+      },
       { id: 'not_tor', name: 'Not Tor', if: { not: { reason: 'IP_TOR' } }, then: 'resubmit' },
-      { id: 'estonian', name: 'Not Estonian', if: { field: 'document.country', notIn: ['EST', 'LVA'] }, then: 'decline' },
+      {
+        id: 'estonian',
+        name: 'Not Estonian',
+        if: { field: 'document.country', notIn: ['EST', 'LVA'] },
+        then: 'decline',
+      },
     ];
     const d = decide(steps, results(['IP_HOSTING']), lookup, now, rules);
     expect(d.reasons.filter((r) => r.check === 'rules').map((r) => r.code)).toEqual([
@@ -105,7 +134,12 @@ describe('workflow rules in the decision', () => {
     const noDob: CheckResult[] = [{ type: 'document', status: 'passed', reasons: [], evidence: {} }];
     const d = decide(steps, noDob, lookup, now, [
       minor,
-      { id: 'no_dob', name: 'No birth date', if: { field: 'person.dateOfBirth', exists: false }, then: 'review' },
+      {
+        id: 'no_dob',
+        name: 'No birth date',
+        if: { field: 'person.dateOfBirth', exists: false },
+        then: 'review',
+      },
     ]);
     expect(d.reasons.map((r) => r.code)).toEqual(['RULE_NO_DOB']);
   });
@@ -126,21 +160,35 @@ describe('rule validation', () => {
     expect(parse({ ...minor, then: 'approve' }).success).toBe(false);
     expect(parse({ ...minor, id: 'has space' }).success).toBe(false);
     expect(parse({ ...minor, if: { reason: 'X', extra: 1 } }).success).toBe(false);
-    const wf = workflowDefinitionSchema.safeParse({ name: 'w', checks: [], rules: [{ ...minor, if: { all: [] } }] });
+    const wf = workflowDefinitionSchema.safeParse({
+      name: 'w',
+      checks: [],
+      rules: [{ ...minor, if: { all: [] } }],
+    });
     expect(wf.success).toBe(false);
   });
 
   it('names the rule and the problem, with a suggestion for a misspelt code', () => {
     const problems = validateRules(
       [
-        { id: 'a', name: 'Typo', if: { all: [{ reason: 'IP_HOSTNG' }, { reason: 'IP_COUNTRY_MISMATCH' }] }, then: 'review' },
+        {
+          id: 'a',
+          name: 'Typo',
+          if: { all: [{ reason: 'IP_HOSTNG' }, { reason: 'IP_COUNTRY_MISMATCH' }] },
+          then: 'review',
+        },
         { id: 'b', name: 'Wrong check', if: { reason: 'FACE_MISMATCH', check: 'ip-risk' }, then: 'review' },
         { id: 'c', name: 'Missing check', if: { check: 'liveness', status: 'failed' }, then: 'review' },
         { id: 'd', name: 'Text compared', if: { field: 'person.lastName', lt: 3 }, then: 'review' },
         { id: 'e', name: 'Unknown field', if: { field: 'person.height', gt: 200 }, then: 'review' },
         { id: 'f', name: 'Date as number', if: { field: 'document.expiryDate', lt: 5 }, then: 'review' },
         { id: 'a', name: 'Same id', if: { riskLabel: 'tor' }, then: 'review' },
-        { id: 'g', name: 'Bad status', if: { field: 'checks.document.status', eq: 'failing' }, then: 'review' },
+        {
+          id: 'g',
+          name: 'Bad status',
+          if: { field: 'checks.document.status', eq: 'failing' },
+          then: 'review',
+        },
       ],
       steps,
       lookup,

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import type { CheckAction, CheckDefinition, CheckResult, ExtractedDocument, ExtractedPerson } from '../checks/check.ts';
+import type {
+  CheckAction,
+  CheckDefinition,
+  CheckResult,
+  ExtractedDocument,
+  ExtractedPerson,
+} from '../checks/check.ts';
 
 /**
  * Workflow rules: typed conditions over the results of a workflow's checks (reason codes, statuses, scores,
@@ -32,7 +38,10 @@ export interface FieldCondition {
 
 const FIELD_OPERATORS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'notIn', 'exists'] as const;
 const scalar = z.union([z.string().max(200), z.number(), z.boolean()]);
-const ordered = z.union([z.number(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a number or a YYYY-MM-DD date')]);
+const ordered = z.union([
+  z.number(),
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a number or a YYYY-MM-DD date'),
+]);
 const checkStatus = z.enum(['passed', 'failed', 'not_applicable', 'error']);
 
 const fieldConditionSchema = z
@@ -66,11 +75,20 @@ export const ruleConditionSchema: z.ZodType<RuleCondition> = z.lazy(() =>
     z.object({ not: ruleConditionSchema }).strict(),
     z
       .object({
-        reason: z.string().min(1).max(64).describe('A reason code raised by a failed check, e.g. IP_HOSTING.'),
+        reason: z
+          .string()
+          .min(1)
+          .max(64)
+          .describe('A reason code raised by a failed check, e.g. IP_HOSTING.'),
         check: z.string().min(1).max(64).optional().describe('Only when raised by this check.'),
       })
       .strict(),
-    z.object({ check: z.string().min(1).max(64), status: z.union([checkStatus, z.array(checkStatus).min(1)]) }).strict(),
+    z
+      .object({
+        check: z.string().min(1).max(64),
+        status: z.union([checkStatus, z.array(checkStatus).min(1)]),
+      })
+      .strict(),
     z.object({ riskLabel: z.string().min(1).max(64) }).strict(),
     fieldConditionSchema,
   ]),
@@ -87,7 +105,9 @@ export const workflowRuleSchema = z
     if: ruleConditionSchema.describe(
       'A condition: {all:[…]}, {any:[…]}, {not:…}, {reason:"CODE"}, {check:"type",status:"failed"}, {riskLabel:"tor"} or {field:"person.age",lt:18}.',
     ),
-    then: z.enum(['review', 'resubmit', 'decline']).describe('What the decision becomes at least, when the condition holds.'),
+    then: z
+      .enum(['review', 'resubmit', 'decline'])
+      .describe('What the decision becomes at least, when the condition holds.'),
   })
   .strict()
   .meta({
@@ -148,12 +168,19 @@ export function validateRules(
     const say = (path: string, msg: string) => problems.push(`${where}: ${path}: ${msg}`);
     const visit = (c: RuleCondition, path: string, depth: number) => {
       if (depth > 8) return say(path, 'conditions may be nested at most 8 deep');
-      if ('all' in c) return c.all.forEach((x, j) => visit(x, `${path}.all[${j}]`, depth + 1));
-      if ('any' in c) return c.any.forEach((x, j) => visit(x, `${path}.any[${j}]`, depth + 1));
+      if ('all' in c) {
+        for (const [j, x] of c.all.entries()) visit(x, `${path}.all[${j}]`, depth + 1);
+        return;
+      }
+      if ('any' in c) {
+        for (const [j, x] of c.any.entries()) visit(x, `${path}.any[${j}]`, depth + 1);
+        return;
+      }
       if ('not' in c) return visit(c.not, `${path}.not`, depth + 1);
       if ('reason' in c) {
         if (c.check !== undefined) {
-          if (!types.includes(c.check)) return say(path, `check "${c.check}" is not in this workflow${hint(c.check, types)}`);
+          if (!types.includes(c.check))
+            return say(path, `check "${c.check}" is not in this workflow${hint(c.check, types)}`);
           const own = [...reasonsOf(c.check), ...GENERIC_REASONS];
           if (!own.includes(c.reason))
             return say(path, `"${c.reason}" is not a reason of ${c.check}${hint(c.reason, own)}`);
@@ -164,7 +191,8 @@ export function validateRules(
         return;
       }
       if ('status' in c) {
-        if (!types.includes(c.check)) say(path, `check "${c.check}" is not in this workflow${hint(c.check, types)}`);
+        if (!types.includes(c.check))
+          say(path, `check "${c.check}" is not in this workflow${hint(c.check, types)}`);
         return;
       }
       if ('riskLabel' in c) return;
@@ -181,7 +209,8 @@ export function validateRules(
           return say(path, `${c.field} is a date; ${op} needs a YYYY-MM-DD date`);
       }
       if (type === 'status') {
-        const values = op === 'in' || op === 'notIn' ? (operand as Scalar[]) : op === 'exists' ? [] : [operand as Scalar];
+        const values =
+          op === 'in' || op === 'notIn' ? (operand as Scalar[]) : op === 'exists' ? [] : [operand as Scalar];
         for (const v of values)
           if (!['passed', 'failed', 'not_applicable', 'error'].includes(String(v)))
             say(path, `"${v}" is not a check status (passed, failed, not_applicable, error)`);
@@ -198,12 +227,18 @@ function fieldType(path: string, types: string[]): FieldType | `!${string}` {
   if (head === 'person' || head === 'document') {
     const known = head === 'person' ? PERSON_FIELDS : DOCUMENT_FIELDS;
     const key = rest.join('.');
-    return known[key] ?? `!unknown field "${path}" (known: ${Object.keys(known).map((k) => `${head}.${k}`).join(', ')})`;
+    return (
+      known[key] ??
+      `!unknown field "${path}" (known: ${Object.keys(known)
+        .map((k) => `${head}.${k}`)
+        .join(', ')})`
+    );
   }
   if (head === 'checks') {
     // check types contain dashes but no dots, so checks.<type>.<rest>
     const [type, what, ...more] = rest;
-    if (!type || !types.includes(type)) return `!check "${type ?? ''}" is not in this workflow${hint(type ?? '', types)}`;
+    if (!type || !types.includes(type))
+      return `!check "${type ?? ''}" is not in this workflow${hint(type ?? '', types)}`;
     if (what === 'status' && more.length === 0) return 'status';
     if (what === 'score' && more.length === 0) return 'number';
     if (what === 'evidence' && more.length > 0) return 'any';
@@ -222,7 +257,9 @@ function hint(given: string, known: string[]): string {
       best = k;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(given.length / 4)) ? ` (did you mean "${best}"?)` : '';
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(given.length / 4))
+    ? ` (did you mean "${best}"?)`
+    : '';
 }
 
 function distance(a: string, b: string): number {
@@ -316,8 +353,15 @@ function evaluateField(c: FieldCondition, ctx: RuleContext): Outcome {
   const shown = value === undefined ? 'unknown' : JSON.stringify(value);
   const op = FIELD_OPERATORS.find((o) => c[o] !== undefined)!;
   const operand = c[op];
-  const say = (holds: boolean, sign: string) => ({ holds, why: `${c.field} = ${shown} (${sign} ${JSON.stringify(operand)})` });
-  if (op === 'exists') return { holds: (value !== undefined) === operand, why: `${c.field} ${value === undefined ? 'is unknown' : 'is known'}` };
+  const say = (holds: boolean, sign: string) => ({
+    holds,
+    why: `${c.field} = ${shown} (${sign} ${JSON.stringify(operand)})`,
+  });
+  if (op === 'exists')
+    return {
+      holds: (value !== undefined) === operand,
+      why: `${c.field} ${value === undefined ? 'is unknown' : 'is known'}`,
+    };
   if (value === undefined) return { holds: op === 'ne' || op === 'notIn', why: `${c.field} is unknown` };
   const same = (a: unknown, b: unknown) =>
     typeof a === 'string' && typeof b === 'string' ? a.toUpperCase() === b.toUpperCase() : a === b;
@@ -327,11 +371,15 @@ function evaluateField(c: FieldCondition, ctx: RuleContext): Outcome {
     case 'ne':
       return say(!same(value, operand), '≠');
     case 'in':
-      return say((operand as Scalar[]).some((v) => same(value, v)), 'in');
+      return say(
+        (operand as Scalar[]).some((v) => same(value, v)),
+        'in',
+      );
     case 'notIn':
       return say(!(operand as Scalar[]).some((v) => same(value, v)), 'not in');
   }
-  if (typeof value !== typeof operand) return { holds: false, why: `${c.field} = ${shown} is not comparable with ${JSON.stringify(operand)}` };
+  if (typeof value !== typeof operand)
+    return { holds: false, why: `${c.field} = ${shown} is not comparable with ${JSON.stringify(operand)}` };
   const a = value as number | string;
   const b = operand as number | string;
   const holds = op === 'lt' ? a < b : op === 'lte' ? a <= b : op === 'gt' ? a > b : a >= b;
@@ -347,7 +395,8 @@ function resolveField(path: string, ctx: RuleContext): Scalar | undefined {
     }
     return (ctx.person as Record<string, { value: Scalar } | undefined>)[rest.join('.')]?.value;
   }
-  if (head === 'document') return (ctx.document as Record<string, { value: Scalar } | undefined>)[rest.join('.')]?.value;
+  if (head === 'document')
+    return (ctx.document as Record<string, { value: Scalar } | undefined>)[rest.join('.')]?.value;
   if (head === 'checks') {
     const [type, what, ...more] = rest;
     const r = ctx.results.find((x) => x.type === type);

@@ -43,14 +43,20 @@ export async function upsertSignals(
       oc.columns(['session_id', 'kind']).doUpdateSet((eb) => ({
         digest: eb.ref('excluded.digest'),
         user_digest: eb.ref('excluded.user_digest'),
-        identity_digest: sql<string | null>`coalesce(${eb.ref('excluded.identity_digest')}, ${eb.ref('risk_signals.identity_digest')})`,
+        identity_digest: sql<
+          string | null
+        >`coalesce(${eb.ref('excluded.identity_digest')}, ${eb.ref('risk_signals.identity_digest')})`,
       })),
     )
     .execute();
 }
 
 /** Sets the identity of every signal of the session (once the document was read). */
-export async function setSignalIdentity(db: Executor, sessionId: string, identityDigest: string): Promise<void> {
+export async function setSignalIdentity(
+  db: Executor,
+  sessionId: string,
+  identityDigest: string,
+): Promise<void> {
   await db
     .updateTable('risk_signals')
     .set({ identity_digest: identityDigest })
@@ -82,7 +88,9 @@ export async function countSignals(
     .select([
       sql<number>`count(distinct session_id)`.as('sessions'),
       sql<number>`count(distinct user_digest)`.as('users'),
-      sql<number>`count(distinct case when identity_digest <> ${other} then identity_digest end)`.as('identities'),
+      sql<number>`count(distinct case when identity_digest <> ${other} then identity_digest end)`.as(
+        'identities',
+      ),
     ])
     .where('application_id', '=', q.applicationId)
     .where('kind', '=', q.kind)
@@ -102,14 +110,22 @@ export async function deleteSignalsBySession(db: Executor, sessionId: string): P
   return Number(r.numDeletedRows);
 }
 
-export async function listSignalsBySession(db: Executor, sessionId: string): Promise<(SignalRow & { identityDigest: string | null; userDigest: string | null })[]> {
+export async function listSignalsBySession(
+  db: Executor,
+  sessionId: string,
+): Promise<(SignalRow & { identityDigest: string | null; userDigest: string | null })[]> {
   const rows = await db
     .selectFrom('risk_signals')
     .select(['kind', 'digest', 'identity_digest', 'user_digest'])
     .where('session_id', '=', sessionId)
     .orderBy('kind')
     .execute();
-  return rows.map((r) => ({ kind: r.kind, digest: r.digest, identityDigest: r.identity_digest, userDigest: r.user_digest }));
+  return rows.map((r) => ({
+    kind: r.kind,
+    digest: r.digest,
+    identityDigest: r.identity_digest,
+    userDigest: r.user_digest,
+  }));
 }
 
 export interface BlocklistEntry {
@@ -202,7 +218,11 @@ export async function listBlocklistEntries(
   return rows.map(toEntry);
 }
 
-export async function deleteBlocklistEntry(db: Executor, applicationId: string, id: string): Promise<boolean> {
+export async function deleteBlocklistEntry(
+  db: Executor,
+  applicationId: string,
+  id: string,
+): Promise<boolean> {
   const r = await db
     .deleteFrom('blocklist_entries')
     .where('application_id', '=', applicationId)
