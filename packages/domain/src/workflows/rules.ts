@@ -422,3 +422,120 @@ export function ageOn(dateOfBirth: string, now: Date): number | undefined {
   if (now.getUTCMonth() + 1 < mo || (now.getUTCMonth() + 1 === mo && now.getUTCDate() < d)) age--;
   return age;
 }
+
+const CONDITION_FORMS =
+  '{all:[…]}, {any:[…]}, {not:…}, {reason:"CODE"}, {check:"type",status:"failed"}, {riskLabel:"…"} or {field:"…",<operator>:…}';
+
+/**
+ * The shape of `rules` as sent, checked by hand so that each problem names its rule and the spot in the
+ * condition (a schema union would only say "invalid input"). Empty when the shape is right.
+ */
+export function describeRuleShape(rules: unknown): string[] {
+  if (!Array.isArray(rules)) return ['rules: must be a list of rules'];
+  if (rules.length > 100) return ['rules: at most 100 rules'];
+  const problems: string[] = [];
+  rules.forEach((rule, i) => {
+    const r = (rule ?? {}) as Record<string, unknown>;
+    const where = `rules[${i}]${typeof r['name'] === 'string' ? ` ("${r['name']}")` : ''}`;
+    const say = (path: string, msg: string) => problems.push(`${where}: ${path}: ${msg}`);
+    if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) {
+      problems.push(`${where}: must be an object with id, name, if and then`);
+      return;
+    }
+    if (typeof r['id'] !== 'string' || !/^[A-Za-z0-9_]{1,40}$/.test(r['id']))
+      say('id', 'must be 1 to 40 letters, digits or _ (the reason code is RULE_<ID>)');
+    if (typeof r['name'] !== 'string' || !r['name'].trim() || r['name'].length > 200)
+      say('name', 'must be a text of 1 to 200 characters');
+    if (
+      r['description'] !== undefined &&
+      (typeof r['description'] !== 'string' || r['description'].length > 2000)
+    )
+      say('description', 'must be a text of at most 2000 characters');
+    if (!['review', 'resubmit', 'decline'].includes(r['then'] as string))
+      say('then', 'must be "review", "resubmit" or "decline" (rules only make a decision stricter)');
+    for (const k of Object.keys(r))
+      if (!['id', 'name', 'description', 'if', 'then'].includes(k))
+        say(k, 'unknown key (a rule has id, name, description, if, then)');
+    if (r['if'] === undefined) say('if', 'is missing');
+    else condition(r['if'], 'if', 0, say);
+  });
+  return problems;
+}
+
+function condition(c: unknown, path: string, depth: number, say: (path: string, msg: string) => void) {
+  if (depth > 8) return say(path, 'conditions may be nested at most 8 deep');
+  if (typeof c !== 'object' || c === null || Array.isArray(c))
+    return say(path, `must be a condition: ${CONDITION_FORMS}`);
+  const o = c as Record<string, unknown>;
+  const keys = Object.keys(o);
+  const only = (allowed: string[]) => {
+    for (const k of keys) if (!allowed.includes(k)) say(`${path}.${k}`, `unknown key next to ${allowed[0]}`);
+  };
+  const text = (k: string, max: number) => {
+    if (typeof o[k] !== 'string' || !(o[k] as string).length || (o[k] as string).length > max)
+      say(`${path}.${k}`, `must be a text of 1 to ${max} characters`);
+  };
+  if ('all' in o || 'any' in o) {
+    const k = 'all' in o ? 'all' : 'any';
+    only([k]);
+    const list = o[k];
+    if (!Array.isArray(list) || list.length === 0 || list.length > 20)
+      return say(`${path}.${k}`, 'must be a list of 1 to 20 conditions');
+    for (const [j, x] of list.entries()) condition(x, `${path}.${k}[${j}]`, depth + 1, say);
+    return;
+  }
+  if ('not' in o) {
+    only(['not']);
+    return condition(o['not'], `${path}.not`, depth + 1, say);
+  }
+  if ('reason' in o) {
+    only(['reason', 'check']);
+    text('reason', 64);
+    if (o['check'] !== undefined) text('check', 64);
+    return;
+  }
+  if ('status' in o) {
+    only(['status', 'check']);
+    text('check', 64);
+    const statuses = Array.isArray(o['status']) ? o['status'] : [o['status']];
+    if (
+      statuses.length === 0 ||
+      !statuses.every((s) => ['passed', 'failed', 'not_applicable', 'error'].includes(s as string))
+    )
+      say(`${path}.status`, 'must be passed, failed, not_applicable or error (or a list of them)');
+    return;
+  }
+  if ('riskLabel' in o) {
+    only(['riskLabel']);
+    return text('riskLabel', 64);
+  }
+  if ('field' in o) {
+    only(['field', ...FIELD_OPERATORS]);
+    text('field', 200);
+    const ops = FIELD_OPERATORS.filter((op) => o[op] !== undefined);
+    if (ops.length !== 1)
+      return say(
+        path,
+        `a field condition needs exactly one operator of ${FIELD_OPERATORS.join(', ')} (found ${ops.length ? ops.join(', ') : 'none'})`,
+      );
+    const op = ops[0]!;
+    const v = o[op];
+    const isScalar = (x: unknown) => ['string', 'number', 'boolean'].includes(typeof x);
+    if (op === 'exists' && typeof v !== 'boolean') say(`${path}.exists`, 'must be true or false');
+    if ((op === 'eq' || op === 'ne') && !isScalar(v))
+      say(`${path}.${op}`, 'must be a text, number or true/false');
+    if (
+      (op === 'in' || op === 'notIn') &&
+      (!Array.isArray(v) || !v.length || v.length > 300 || !v.every(isScalar))
+    )
+      say(`${path}.${op}`, 'must be a list of 1 to 300 texts or numbers');
+    if (
+      ['lt', 'lte', 'gt', 'gte'].includes(op) &&
+      typeof v !== 'number' &&
+      !(typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))
+    )
+      say(`${path}.${op}`, 'must be a number or a YYYY-MM-DD date');
+    return;
+  }
+  say(path, `is not a condition (keys: ${keys.join(', ') || 'none'}); use ${CONDITION_FORMS}`);
+}

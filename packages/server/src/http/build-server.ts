@@ -13,6 +13,7 @@ import { registerIdempotency } from './idempotency.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
 import { keyRoutes } from './routes/keys/key-routes.ts';
 import { opsRoutes } from './routes/ops/ops-routes.ts';
+import { blocklistRoutes } from './routes/risk/blocklist-routes.ts';
 import { screeningRoutes } from './routes/screening/screening-routes.ts';
 import { sessionRoutes } from './routes/sessions/session-routes.ts';
 import { webhookRoutes } from './routes/webhooks/webhook-routes.ts';
@@ -129,6 +130,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       workflowRoutes(v1, platform);
       keyRoutes(v1, platform);
       screeningRoutes(v1, platform);
+      blocklistRoutes(v1, platform);
     },
     { prefix: '/v1' },
   );

@@ -222,12 +222,11 @@ export async function deleteBlocklistEntry(
   db: Executor,
   applicationId: string,
   id: string,
+  kind?: string,
 ): Promise<boolean> {
-  const r = await db
-    .deleteFrom('blocklist_entries')
-    .where('application_id', '=', applicationId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  let q = db.deleteFrom('blocklist_entries').where('application_id', '=', applicationId).where('id', '=', id);
+  if (kind) q = q.where('kind', '=', kind);
+  const r = await q.executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
 

@@ -13,6 +13,7 @@ import {
 import { media, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { recordEvent } from '../events/record-event.ts';
+import { recordSessionSignals, riskServices } from '../risk/risk-signals.ts';
 import { enrolForMonitoring } from '../screening/monitor-people.ts';
 import { presentDecision, presentSession } from './present-session.ts';
 
@@ -70,7 +71,13 @@ export async function processSession(
     results.push(result);
     previous[step.type] = result;
   }
-  const decision = decide(workflow.checks, results, (t) => platform.checks.get(t), platform.now());
+  const decision = decide(
+    workflow.checks,
+    results,
+    (t) => platform.checks.get(t),
+    platform.now(),
+    workflow.rules ?? [],
+  );
   await storeDecision(platform, session, attemptId, decision, 'system');
 }
 
@@ -108,6 +115,7 @@ async function runCheck(
   const services: CheckServices = {
     now: () => platform.now(),
     signal: controller.signal,
+    ...riskServices(platform, session),
     saveArtifact: async (context: MediaContext, bytes: Buffer, mimeType: string) => {
       const now = platform.now();
       const id = newId('med', now.getTime());
@@ -177,6 +185,7 @@ export async function storeDecision(
     await sessions.updateAttempt(tx, attemptId, { status: decision.status, decidedAt: now, decision });
     const fresh = (await sessions.findSessionById(tx, session.id))!;
     await enrolForMonitoring(platform, tx, fresh, decision);
+    await recordSessionSignals(platform, tx, fresh, decision);
     const attempt = await sessions.findAttempt(tx, attemptId);
     await recordEvent(
       platform,
