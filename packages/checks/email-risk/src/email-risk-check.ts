@@ -111,12 +111,13 @@ export function createEmailRiskCheck(options: EmailRiskOptions = {}): CheckDefin
       },
     },
     async run(evidence: SessionEvidence, config: EmailRiskConfig, services): Promise<CheckOutput> {
-      const raw = typeof evidence.collected.email === 'string' ? evidence.collected.email : undefined;
+      const given = evidence.collected.email ?? evidence.expected.person?.['email'];
+      const raw = typeof given === 'string' ? given : undefined;
       if (!raw) {
         return {
           status: 'not_applicable',
           reasons: [],
-          evidence: { note: 'No email address was collected for this session.' },
+          evidence: { note: 'No email address was collected or given for this session.' },
         };
       }
       const parsed = parseEmail(raw);

@@ -76,12 +76,13 @@ export function createPhoneRiskCheck(): CheckDefinition<PhoneRiskConfig> {
       },
     },
     async run(evidence: SessionEvidence, config: PhoneRiskConfig, services): Promise<CheckOutput> {
-      const raw = typeof evidence.collected.phone === 'string' ? evidence.collected.phone : undefined;
+      const given = evidence.collected.phone ?? evidence.expected.person?.['phone'];
+      const raw = typeof given === 'string' ? given : undefined;
       if (!raw) {
         return {
           status: 'not_applicable',
           reasons: [],
-          evidence: { note: 'No phone number was collected for this session.' },
+          evidence: { note: 'No phone number was collected or given for this session.' },
         };
       }
       const documentCountry = alpha2(
