@@ -40,7 +40,9 @@ describe.each(await testDialects())('risk signals through the API, on %s', (dial
     const { body: s } = await server.api.json('POST', '/v1/sessions', { workflowId: wf, ...session });
     const c = await server.api.json('POST', `/v1/sessions/${s.id}/collected-data`, collected);
     expect(c.status).toBe(200);
-    expect((await server.api.json('PATCH', `/v1/sessions/${s.id}`, { status: 'submitted' })).status).toBe(200);
+    expect((await server.api.json('PATCH', `/v1/sessions/${s.id}`, { status: 'submitted' })).status).toBe(
+      200,
+    );
     const decision = await waitFor(
       async () => {
         const r = await server.api.json('GET', `/v1/sessions/${s.id}/decision`);
@@ -79,7 +81,10 @@ describe.each(await testDialects())('risk signals through the API, on %s', (dial
       );
     }
     const { id, decision } = await verify(
-      { vendorData: 'user-anna', person: { firstName: 'Anna', lastName: 'Meier', dateOfBirth: '1990-05-17' } },
+      {
+        vendorData: 'user-anna',
+        person: { firstName: 'Anna', lastName: 'Meier', dateOfBirth: '1990-05-17' },
+      },
       { ip: '185.220.101.1', email: 'anna.m@mailinator.com', deviceFingerprint: 'fp-9f8e7d6c' },
     );
     expect(decision.status).toBe('review');
@@ -94,7 +99,9 @@ describe.each(await testDialects())('risk signals through the API, on %s', (dial
       'session.decided webhook',
     );
     expect(hook.json.type).toBe('session.decided');
-    expect(codes(hook.json.data.decision)).toEqual(expect.arrayContaining(['IP_TOR', 'EMAIL_DISPOSABLE', 'SHARED_DEVICE']));
+    expect(codes(hook.json.data.decision)).toEqual(
+      expect.arrayContaining(['IP_TOR', 'EMAIL_DISPOSABLE', 'SHARED_DEVICE']),
+    );
   });
 
   it('applies a rule over two signals (hosting IP abroad) and flags a VoIP phone', async () => {
@@ -102,11 +109,22 @@ describe.each(await testDialects())('risk signals through the API, on %s', (dial
       { vendorData: 'user-h', document: { country: 'EST' } },
       { ip: '78.46.1.1', phone: '+44 56 1234 5678' },
     );
-    expect(codes(decision)).toEqual(['IP_HOSTING', 'IP_COUNTRY_MISMATCH', 'PHONE_VOIP', 'RULE_HOSTING_ABROAD']);
-    expect(decision.reasons.map((r: { action: string }) => r.action)).toEqual(['none', 'none', 'review', 'review']);
+    expect(codes(decision)).toEqual([
+      'IP_HOSTING',
+      'IP_COUNTRY_MISMATCH',
+      'PHONE_VOIP',
+      'RULE_HOSTING_ABROAD',
+    ]);
+    expect(decision.reasons.map((r: { action: string }) => r.action)).toEqual([
+      'none',
+      'none',
+      'review',
+      'review',
+    ]);
     expect(decision.reasons[3]).toMatchObject({
       check: 'rules',
-      message: 'Rule "Hosting IP from another country" matched: IP_HOSTING was raised and IP_COUNTRY_MISMATCH was raised.',
+      message:
+        'Rule "Hosting IP from another country" matched: IP_HOSTING was raised and IP_COUNTRY_MISMATCH was raised.',
     });
     expect(decision.status).toBe('review');
   });
@@ -153,13 +171,17 @@ describe.each(await testDialects())('risk signals through the API, on %s', (dial
   });
 
   it('keeps only keyed digests of collected values, and erases them with the session', async () => {
-    const { id } = await verify({ vendorData: 'user-del' }, { ip: '81.2.69.162', email: 'erase.me@example.org', deviceFingerprint: 'fp-del' });
+    const { id } = await verify(
+      { vendorData: 'user-del' },
+      { ip: '81.2.69.162', email: 'erase.me@example.org', deviceFingerprint: 'fp-del' },
+    );
     const database = server.db.open();
     try {
       const rows = await risk.listSignalsBySession(database.db, id);
       expect(rows.map((r) => r.kind)).toEqual(['device', 'email', 'ip']);
       const stored = JSON.stringify(rows);
-      for (const raw of ['81.2.69.162', 'erase.me', 'example.org', 'fp-del', 'user-del']) expect(stored).not.toContain(raw);
+      for (const raw of ['81.2.69.162', 'erase.me', 'example.org', 'fp-del', 'user-del'])
+        expect(stored).not.toContain(raw);
       const all = await database.db.selectFrom('blocklist_entries').selectAll().execute();
       expect(JSON.stringify(all)).not.toContain('fraud.ring@example.com');
       expect((await server.api.request('DELETE', `/v1/sessions/${id}`)).status).toBe(204);
@@ -167,5 +189,124 @@ describe.each(await testDialects())('risk signals through the API, on %s', (dial
     } finally {
       await database.close();
     }
+  });
+
+  it('manages blocklists: masked listings, idempotent adds, lookups, removal, clear errors', async () => {
+    const add = await server.api.json('POST', '/v1/blocklists/email', { value: 'Someone.Else@Example.com' });
+    expect(add.status).toBe(201);
+    expect(add.body).toMatchObject({ kind: 'email', display: 's***@example.com', note: null });
+    const again = await server.api.json('POST', '/v1/blocklists/email', {
+      value: 'someone.else+x@example.com',
+    });
+    expect(again).toMatchObject({ status: 200, body: { id: add.body.id } });
+    const list = await server.api.json('GET', '/v1/blocklists/email?limit=1');
+    expect(list.body.data[0]).toMatchObject({ id: add.body.id, display: 's***@example.com' });
+    expect(list.body.nextCursor).toBe(add.body.id);
+    const next = await server.api.json('GET', `/v1/blocklists/email?cursor=${list.body.nextCursor}`);
+    expect(next.body.data.map((e: { display: string }) => e.display)).toEqual(['f***@example.com']);
+    const phones = await server.api.json('GET', '/v1/blocklists/phone');
+    expect(phones.body.data.map((e: { display: string }) => e.display)).toEqual(['+372******67']);
+    const ips = await server.api.json('GET', '/v1/blocklists/ip');
+    expect(ips.body.data.map((e: { display: string }) => e.display)).toEqual(['193.138.218.*']);
+    const docs = await server.api.json('GET', '/v1/blocklists/document');
+    expect(docs.body.data.map((e: { display: string }) => e.display)).toEqual(['AB*****67']);
+    const lookup = await server.api.json('POST', '/v1/blocklists/email/lookup', {
+      value: 'SOMEONE.ELSE@example.com',
+    });
+    expect(lookup.body).toMatchObject({ blocked: true, entry: { id: add.body.id } });
+    expect((await server.otherApi.json('GET', '/v1/blocklists/email')).body.data).toEqual([]);
+    expect((await server.otherApi.request('DELETE', `/v1/blocklists/email/${add.body.id}`)).status).toBe(404);
+    expect((await server.api.request('DELETE', `/v1/blocklists/phone/${add.body.id}`)).status).toBe(404);
+    expect((await server.api.request('DELETE', `/v1/blocklists/email/${add.body.id}`)).status).toBe(204);
+    expect(
+      (await server.api.json('POST', '/v1/blocklists/email/lookup', { value: 'someone.else@example.com' }))
+        .body.blocked,
+    ).toBe(false);
+    const bad = await server.api.json('POST', '/v1/blocklists/ip', { value: '300.1.2.3' });
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED', message: 'value: not an IP address.' } },
+    });
+    expect((await server.api.json('POST', '/v1/blocklists/passport', { value: 'x' })).status).toBe(400);
+  });
+
+  it('refuses a workflow whose rules are wrong, naming the rule and the problem', async () => {
+    const post = (rules: unknown) => server.api.json('POST', '/v1/workflows', { ...RISK_WORKFLOW, rules });
+    const typo = await post([{ id: 'tor', name: 'Tor exits', if: { reason: 'IP_TORR' }, then: 'decline' }]);
+    expect(typo.status).toBe(422);
+    expect(typo.body.error).toMatchObject({
+      code: 'WORKFLOW_INVALID',
+      message:
+        'rules[0] ("Tor exits"): if: no check of this workflow raises "IP_TORR" (did you mean "IP_TOR"?)',
+    });
+    const shape = await post([
+      { id: 'ok', name: 'Fine', if: { riskLabel: 'tor' }, then: 'review' },
+      { id: 'age', name: 'Too young', if: { all: [{ field: 'person.age' }] }, then: 'approve' },
+    ]);
+    expect(shape.status).toBe(422);
+    expect(shape.body.error.details.problems).toEqual([
+      'rules[1] ("Too young"): then: must be "review", "resubmit" or "decline" (rules only make a decision stricter)',
+      'rules[1] ("Too young"): if.all[0]: a field condition needs exactly one operator of eq, ne, lt, lte, gt, gte, in, notIn, exists (found none)',
+    ]);
+    const missingCheck = await post([
+      { id: 'face', name: 'Weak face', if: { field: 'checks.face-match.score', lt: 0.8 }, then: 'review' },
+    ]);
+    expect(missingCheck.body.error.message).toBe(
+      'rules[0] ("Weak face"): if.field: check "face-match" is not in this workflow',
+    );
+    const update = await server.api.json('PUT', `/v1/workflows/${workflowId}`, {
+      ...RISK_WORKFLOW,
+      rules: [{ id: 'x', name: 'Bad field', if: { field: 'person.shoeSize', gt: 40 }, then: 'review' }],
+    });
+    expect(update.status).toBe(422);
+    expect(update.body.error.message).toMatch(
+      /^rules\[0\] \("Bad field"\): if.field: unknown field "person.shoeSize"/,
+    );
+    // the workflow is unchanged and its rules are readable
+    const current = await server.api.json('GET', `/v1/workflows/${workflowId}`);
+    expect(current.body).toMatchObject({ version: 1, rules: RISK_WORKFLOW.rules });
+  });
+
+  it('dry-runs a workflow change over the latest decided sessions and shows which decisions would change', async () => {
+    const candidate = {
+      ...RISK_WORKFLOW,
+      rules: [
+        ...RISK_WORKFLOW.rules,
+        { id: 'tor', name: 'Tor exits are declined', if: { reason: 'IP_TOR' }, then: 'decline' },
+      ],
+    };
+    const r = await server.api.json('POST', `/v1/workflows/${workflowId}/dry-run`, {
+      workflow: candidate,
+      limit: 50,
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.evaluated).toBe(8);
+    expect(r.body.changed).toBe(1);
+    expect(r.body.transitions).toEqual({ 'review→declined': 1 });
+    const changed = r.body.sessions.find((s: { changed: boolean }) => s.changed);
+    expect(changed.current.reasons).toEqual(
+      expect.arrayContaining(['IP_TOR', 'EMAIL_DISPOSABLE', 'SHARED_DEVICE']),
+    );
+    expect(changed.candidate).toMatchObject({ status: 'declined' });
+    expect(changed.candidate.reasons).toContain('RULE_TOR');
+    // loosening: without the hosting rule the hosting session would be approved
+    const loose = await server.api.json('POST', `/v1/workflows/${workflowId}/dry-run`, {
+      workflow: {
+        ...RISK_WORKFLOW,
+        checks: RISK_WORKFLOW.checks.filter((c) => c.type !== 'phone-risk'),
+        rules: [],
+      },
+      limit: 50,
+    });
+    expect(loose.body.transitions).toMatchObject({ 'review→approved': 1 });
+    // nothing was saved
+    expect((await server.api.json('GET', `/v1/workflows/${workflowId}`)).body.version).toBe(1);
+    const invalid = await server.api.json('POST', `/v1/workflows/${workflowId}/dry-run`, {
+      workflow: { ...candidate, rules: [{ id: 'y', name: 'Nope', if: { reason: 'NOPE' }, then: 'review' }] },
+    });
+    expect(invalid.status).toBe(422);
+    expect(
+      (await server.api.json('POST', '/v1/workflows/wf_missing/dry-run', { workflow: candidate })).status,
+    ).toBe(404);
   });
 });
