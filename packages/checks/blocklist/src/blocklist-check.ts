@@ -1,5 +1,5 @@
 import type { CheckDefinition, CheckOutput, SessionEvidence } from '@openidv/domain';
-import { readFromPrevious } from '@openidv/domain';
+import { blocklistReason, readFromPrevious } from '@openidv/domain';
 import { z } from 'zod';
 
 export const blocklistConfigSchema = z.object({
@@ -46,23 +46,16 @@ export function createBlocklistCheck(): CheckDefinition<BlocklistConfig> {
           evidence: { note: 'No blocklist store is available to this check.' },
         };
       }
-      const hit = await services.blocklists.find('document', number);
-      return hit
+      const blocked = await blocklistReason(services, 'document', number);
+      const source = read ? 'document' : 'expected';
+      return blocked
         ? {
             status: 'failed',
-            reasons: [
-              {
-                code: 'DOCUMENT_BLOCKLISTED',
-                message: `The document number is on the blocklist (${hit.display}).`,
-              },
-            ],
-            evidence: {
-              source: read ? 'document' : 'expected',
-              blocklisted: { id: hit.id, display: hit.display },
-            },
+            reasons: [blocked.reason],
+            evidence: { source, blocklisted: blocked.evidence },
             riskLabels: ['blocklisted'],
           }
-        : { status: 'passed', reasons: [], evidence: { source: read ? 'document' : 'expected' } };
+        : { status: 'passed', reasons: [], evidence: { source } };
     },
   };
 }

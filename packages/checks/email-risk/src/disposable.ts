@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -90,30 +90,11 @@ export function disposableDomains(dataDir?: string): DisposableList {
   return list;
 }
 
-/** Validates and stores a disposable-domain list in the data directory (replacing the shipped one). */
-export function importDisposableDomains(
-  dataDir: string,
-  text: string,
-  meta: { source: string; date?: string; licence?: string },
-): { file: string; entries: number } {
+/** A disposable-domain list as stored by `risk-data import`: one domain per line, "*." for wildcards. */
+export function normaliseDomainList(text: string): { text: string; entries: number } {
   const { exact, wildcards } = parseDomainList(text);
-  const entries = exact.length + wildcards.length;
-  if (entries < 10)
-    throw new Error(
-      `only ${entries} domains found in ${meta.source}; a disposable list has thousands. Nothing was imported`,
-    );
-  mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, DISPOSABLE_FILE);
-  writeFileSync(`${file}.tmp`, [...exact, ...wildcards.map((w) => `*.${w}`)].join('\n'));
-  renameSync(`${file}.tmp`, file);
-  writeFileSync(
-    `${file}.meta.json`,
-    JSON.stringify({
-      ...meta,
-      date: meta.date ?? new Date().toISOString().slice(0, 10),
-      entries,
-      importedAt: new Date().toISOString(),
-    }),
-  );
-  return { file, entries };
+  return {
+    text: [...exact, ...wildcards.map((w) => `*.${w}`)].join('\n'),
+    entries: exact.length + wildcards.length,
+  };
 }

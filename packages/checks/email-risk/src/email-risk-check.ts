@@ -1,5 +1,11 @@
 import { Resolver } from 'node:dns/promises';
-import type { CheckDefinition, CheckOutput, Reason, SessionEvidence } from '@openidv/domain';
+import {
+  blocklistReason,
+  type CheckDefinition,
+  type CheckOutput,
+  type Reason,
+  type SessionEvidence,
+} from '@openidv/domain';
 import { z } from 'zod';
 import { disposableDomains } from './disposable.ts';
 
@@ -146,17 +152,8 @@ export function createEmailRiskCheck(options: EmailRiskOptions = {}): CheckDefin
         if (mx.result === 'none')
           reasons.push({ code: 'EMAIL_NO_MX', message: `${parsed.domain} has no mail server.` });
       }
-      let blocklisted: { id: string; display: string } | undefined;
-      if (config.checkBlocklist && services.blocklists) {
-        const hit = await services.blocklists.find('email', raw);
-        if (hit) {
-          blocklisted = { id: hit.id, display: hit.display };
-          reasons.push({
-            code: 'EMAIL_BLOCKLISTED',
-            message: `The email address is on the blocklist (${hit.display}).`,
-          });
-        }
-      }
+      const blocked = config.checkBlocklist ? await blocklistReason(services, 'email', raw) : undefined;
+      if (blocked) reasons.push(blocked.reason);
       return {
         status: reasons.length ? 'failed' : 'passed',
         reasons,
@@ -167,7 +164,7 @@ export function createEmailRiskCheck(options: EmailRiskOptions = {}): CheckDefin
           ...(listed && { listedAs: listed }),
           ...(allowed && { allowedByWorkflow: true }),
           ...(mx && { mailRecords: mx.result, ...(mx.error && { dnsError: mx.error }) }),
-          ...(blocklisted && { blocklisted }),
+          ...(blocked && { blocklisted: blocked.evidence }),
           list: list.source,
         },
         ...(labels.length && { riskLabels: labels }),

@@ -1,10 +1,10 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BlocklistPort, CheckServices, SessionEvidence } from '@openidv/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposableDomains, importDisposableDomains } from './disposable.ts';
+import { DISPOSABLE_FILE, disposableDomains, normaliseDomainList } from './disposable.ts';
 import { createEmailRiskCheck, emailRiskConfigSchema, parseEmail } from './email-risk-check.ts';
 
 const services = (blocklists?: BlocklistPort): CheckServices => ({
@@ -134,25 +134,30 @@ function answer(q: Buffer): Buffer {
   return Buffer.concat([header, question, rr, rdata]);
 }
 
-describe('risk-data import of a disposable list', () => {
+describe('an imported disposable list', () => {
   const dir = mkdtempSync(join(tmpdir(), 'openidv-email-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('replaces the shipped list and refuses a file that is not a list', async () => {
+  it('replaces the shipped list', async () => {
     const domains = [
-      'throwaway.example',
+      'Throwaway.example',
       '*.burner.example',
+      'not a domain',
       ...Array.from({ length: 20 }, (_, i) => `temp${i}.example`),
     ];
-    expect(importDisposableDomains(dir, domains.join('\n'), { source: 'list.txt' }).entries).toBe(22);
+    const { text, entries } = normaliseDomainList(domains.join('\n'));
+    expect(entries).toBe(22);
+    writeFileSync(join(dir, DISPOSABLE_FILE), text);
     const local = createEmailRiskCheck({ dataDir: dir });
     const cfg = emailRiskConfigSchema.parse({});
     expect(codes(await local.run(evidence('a@x.burner.example'), cfg, services()))).toEqual([
       'EMAIL_DISPOSABLE',
     ]);
+    expect(codes(await local.run(evidence('a@throwaway.example'), cfg, services()))).toEqual([
+      'EMAIL_DISPOSABLE',
+    ]);
     expect((await local.run(evidence('a@mailinator.com'), cfg, services())).status).toBe('passed');
-    expect(() => importDisposableDomains(dir, '<html>not a list</html>', { source: 'page.html' })).toThrow(
-      /only 0 domains/,
-    );
+    expect(disposableDomains(dir).source).toMatchObject({ origin: 'imported', entries: 22 });
+    expect(normaliseDomainList('<html>not a list</html>').entries).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 export {
   DISPOSABLE_FILE,
   disposableDomains,
-  importDisposableDomains,
+  normaliseDomainList,
   parseDomainList,
 } from './disposable.ts';
 export {

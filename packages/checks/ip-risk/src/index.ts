@@ -1,10 +1,10 @@
 export {
+  countIpData,
   type DataSource,
   IMPORT_FILES,
   type IpFacts,
   type IpImportKind,
   IpIntelligence,
-  importIpData,
   ipIntelligence,
   parseIpList,
   parseRangeList,

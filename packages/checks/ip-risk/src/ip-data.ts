@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -368,45 +368,21 @@ export function parseRangeList(text: string): { tables: Tables; names: string[];
 }
 
 /**
- * Validates a file for `openidv risk-data import` and writes it into the data directory (atomically, with a
- * .meta.json giving its date and size). Throws with a readable message when the file is not of that kind.
+ * Counts the entries of a file for `openidv risk-data import` (0 when it is not of that kind). The caller stores
+ * the file as IMPORT_FILES[kind] in the data directory, where it replaces the shipped data.
  */
-export function importIpData(
-  dataDir: string,
-  kind: IpImportKind,
-  text: string,
-  meta: { source: string; date?: string; licence?: string },
-): { file: string; entries: number } {
-  let entries: number;
-  if (kind === 'tor') {
-    entries = parseIpList(text).length;
-  } else if (kind === 'vpn' || kind === 'hosting') {
+export function countIpData(kind: IpImportKind, text: string): number {
+  if (kind === 'tor') return parseIpList(text).length;
+  if (kind === 'vpn' || kind === 'hosting') {
     const parsed = parseRangeList(text);
-    entries = parsed.names.length + parsed.asns.size;
-  } else {
-    const version = kind.endsWith('ipv6') ? 6 : 4;
-    const rows = parseRangeCsv(
-      text,
-      (v) => (kind.startsWith('country') ? countryCode(v.trim()) : Number(v) > 0 ? Number(v) : undefined),
-      version,
-    );
-    entries = rows.length;
+    return parsed.names.length + parsed.asns.size;
   }
-  if (entries === 0) throw new Error(`no ${kind} entries found in ${meta.source}; nothing was imported`);
-  mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, IMPORT_FILES[kind]);
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
-  writeFileSync(
-    `${file}.meta.json`,
-    JSON.stringify({
-      ...meta,
-      date: meta.date ?? new Date().toISOString().slice(0, 10),
-      entries,
-      importedAt: new Date().toISOString(),
-    }),
-  );
-  return { file, entries };
+  const version = kind.endsWith('ipv6') ? 6 : 4;
+  return parseRangeCsv(
+    text,
+    (v) => (kind.startsWith('country') ? countryCode(v.trim()) : Number(v) > 0 ? Number(v) : undefined),
+    version,
+  ).length;
 }
 
 const shared = new Map<string, IpIntelligence>();

@@ -1,5 +1,11 @@
-import type { CheckDefinition, CheckOutput, Reason, SessionEvidence } from '@openidv/domain';
-import { readFromPrevious } from '@openidv/domain';
+import {
+  blocklistReason,
+  type CheckDefinition,
+  type CheckOutput,
+  type Reason,
+  readFromPrevious,
+  type SessionEvidence,
+} from '@openidv/domain';
 import { toCountryCode } from '@openidv/screening';
 import { z } from 'zod';
 import { type IpFacts, ipIntelligence } from './ip-data.ts';
@@ -142,17 +148,8 @@ export function createIpRiskCheck(options: IpRiskOptions = {}): CheckDefinition<
           });
         }
       }
-      let blocklisted: { id: string; display: string } | undefined;
-      if (config.checkBlocklist && services.blocklists) {
-        const hit = await services.blocklists.find('ip', facts.ip);
-        if (hit) {
-          blocklisted = { id: hit.id, display: hit.display };
-          reasons.push({
-            code: 'IP_BLOCKLISTED',
-            message: `The IP address is on the blocklist (${hit.display}).`,
-          });
-        }
-      }
+      const blocked = config.checkBlocklist ? await blocklistReason(services, 'ip', facts.ip) : undefined;
+      if (blocked) reasons.push(blocked.reason);
       return {
         status: reasons.length ? 'failed' : 'passed',
         reasons,
@@ -167,7 +164,7 @@ export function createIpRiskCheck(options: IpRiskOptions = {}): CheckDefinition<
           hosting: facts.hosting ?? null,
           vpn: facts.vpn ?? null,
           ...(docAlpha2 && { documentCountry: docAlpha2 }),
-          ...(blocklisted && { blocklisted }),
+          ...(blocked && { blocklisted: blocked.evidence }),
           data: intel()
             .sources()
             .map((s) => ({ name: s.name, origin: s.origin, ...(s.date && { date: s.date }) })),

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BlocklistPort, CheckResult, CheckServices, SessionEvidence } from '@openidv/domain';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IpIntelligence, importIpData, ipIntelligence } from './ip-data.ts';
+import { countIpData, IMPORT_FILES, IpIntelligence, ipIntelligence } from './ip-data.ts';
 import { createIpRiskCheck, ipRiskConfigSchema } from './ip-risk-check.ts';
 import { HOSTING_NETWORKS, VPN_NETWORKS } from './networks.ts';
 
@@ -166,18 +166,18 @@ describe('the ip-risk check', () => {
   });
 });
 
-describe('risk-data import', () => {
+describe('imported data in the data directory', () => {
   const dir = mkdtempSync(join(tmpdir(), 'openidv-ipdata-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const store = (kind: keyof typeof IMPORT_FILES, text: string, meta?: object) => {
+    writeFileSync(join(dir, IMPORT_FILES[kind]), text);
+    if (meta) writeFileSync(join(dir, `${IMPORT_FILES[kind]}.meta.json`), JSON.stringify(meta));
+  };
 
-  it('replaces the shipped Tor list with an imported exit-addresses file', () => {
-    const intel = new IpIntelligence(dir);
-    expect(intel.lookup('204.8.96.100')?.tor).toBe(false);
-    const r = importIpData(dir, 'tor', fixture('exit-addresses.txt'), {
-      source: 'exit-addresses.txt',
-      date: '2024-02-27',
-    });
-    expect(r.entries).toBe(3);
+  it('replaces the shipped Tor list with an exit-addresses file', () => {
+    expect(new IpIntelligence(dir).lookup('204.8.96.100')?.tor).toBe(false);
+    expect(countIpData('tor', fixture('exit-addresses.txt'))).toBe(3);
+    store('tor', fixture('exit-addresses.txt'), { date: '2024-02-27', entries: 3 });
     const fresh = new IpIntelligence(dir);
     expect(fresh.lookup('204.8.96.100')?.tor).toBe(true);
     expect(fresh.lookup('101.99.92.182')?.tor).toBe(false); // only in the shipped list
@@ -188,19 +188,25 @@ describe('risk-data import', () => {
     });
   });
 
-  it("adds a cloud provider's published ranges as hosting, and VPN ranges", () => {
-    importIpData(dir, 'hosting', fixture('aws-ip-ranges.json'), { source: 'ip-ranges.json' });
-    importIpData(dir, 'vpn', '# a VPN exit range\n81.2.69.0/24 Example VPN\nAS20712 Example ISP VPN\n', {
-      source: 'vpn.txt',
-    });
+  it("adds a cloud provider's published ranges as hosting, and VPN ranges and networks", () => {
+    expect(countIpData('hosting', fixture('aws-ip-ranges.json'))).toBe(3);
+    store('hosting', fixture('aws-ip-ranges.json'));
+    store('vpn', '# a VPN exit range\n81.2.69.0/24 Example VPN\nAS60729 Example relay network\n');
     const intel = new IpIntelligence(dir);
     expect(intel.lookup('2600:1f14::5')?.hosting).toMatchObject({ source: 'imported-range', name: 'EC2' });
     expect(intel.lookup('81.2.69.160')?.vpn).toMatchObject({ name: 'Example VPN', source: 'imported-range' });
+    expect(intel.lookup('185.220.101.1')?.vpn).toMatchObject({
+      name: 'Example relay network',
+      source: 'network',
+    });
   });
 
-  it('refuses a file with nothing of its kind and leaves the data as it was', () => {
-    expect(() => importIpData(dir, 'tor', 'hello\nworld\n', { source: 'x' })).toThrow(/no tor entries/);
-    expect(() => importIpData(dir, 'asn-ipv4', 'a,b,c\n', { source: 'x' })).toThrow(/no asn-ipv4 entries/);
-    expect(new IpIntelligence(dir).lookup('204.8.96.100')?.tor).toBe(true);
+  it('finds nothing to import in a file of another kind', () => {
+    expect(countIpData('tor', 'hello\nworld\n')).toBe(0);
+    expect(countIpData('asn-ipv4', fixture('exit-addresses.txt'))).toBe(0);
+    expect(countIpData('country-ipv4', '16777216,16777471,AU\n16777472,16778239,CN\n')).toBe(2);
+    expect(
+      countIpData('asn-ipv6', '2001::,2001::ffff:ffff:ffff:ffff:ffff:ffff,6939,Hurricane Electric LLC\n'),
+    ).toBe(1);
   });
 });

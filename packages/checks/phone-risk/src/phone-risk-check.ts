@@ -1,5 +1,11 @@
-import type { CheckDefinition, CheckOutput, Reason, SessionEvidence } from '@openidv/domain';
-import { readFromPrevious } from '@openidv/domain';
+import {
+  blocklistReason,
+  type CheckDefinition,
+  type CheckOutput,
+  type Reason,
+  readFromPrevious,
+  type SessionEvidence,
+} from '@openidv/domain';
 import { toCountryCode } from '@openidv/screening';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
@@ -132,17 +138,10 @@ export function createPhoneRiskCheck(): CheckDefinition<PhoneRiskConfig> {
           });
         }
       }
-      let blocklisted: { id: string; display: string } | undefined;
-      if (config.checkBlocklist && services.blocklists) {
-        const hit = await services.blocklists.find('phone', phone.number);
-        if (hit) {
-          blocklisted = { id: hit.id, display: hit.display };
-          reasons.push({
-            code: 'PHONE_BLOCKLISTED',
-            message: `The phone number is on the blocklist (${hit.display}).`,
-          });
-        }
-      }
+      const blocked = config.checkBlocklist
+        ? await blocklistReason(services, 'phone', phone.number)
+        : undefined;
+      if (blocked) reasons.push(blocked.reason);
       return {
         status: reasons.length ? 'failed' : 'passed',
         reasons,
@@ -153,7 +152,7 @@ export function createPhoneRiskCheck(): CheckDefinition<PhoneRiskConfig> {
           callingCode: phone.countryCallingCode,
           lineType,
           ...(documentCountry && { documentCountry }),
-          ...(blocklisted && { blocklisted }),
+          ...(blocked && { blocklisted: blocked.evidence }),
         },
         ...(type === 'VOIP' && { riskLabels: ['voip-phone'] }),
       };

@@ -24,6 +24,11 @@ const RISK_WORKFLOW = {
 };
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
+interface Decision {
+  status: string;
+  reasons: { code: string; message: string; check: string; action: string }[];
+  riskLabels: string[];
+}
 const codes = (d: { reasons: { code: string }[] }) => d.reasons.map((r) => r.code);
 
 describe.each(await testDialects())('risk signals through the API, on %s', (dialect) => {
@@ -36,7 +41,7 @@ describe.each(await testDialects())('risk signals through the API, on %s', (dial
     session: Record<string, unknown>,
     collected: Record<string, string>,
     wf = workflowId,
-  ): Promise<{ id: string; decision: any }> {
+  ): Promise<{ id: string; decision: Decision }> {
     const { body: s } = await server.api.json('POST', '/v1/sessions', { workflowId: wf, ...session });
     const c = await server.api.json('POST', `/v1/sessions/${s.id}/collected-data`, collected);
     expect(c.status).toBe(200);
@@ -46,7 +51,7 @@ describe.each(await testDialects())('risk signals through the API, on %s', (dial
     const decision = await waitFor(
       async () => {
         const r = await server.api.json('GET', `/v1/sessions/${s.id}/decision`);
-        return r.body.status !== 'pending' && r.body;
+        return r.body.status !== 'pending' && (r.body as Decision);
       },
       30_000,
       `decision of ${s.id}`,
@@ -90,9 +95,9 @@ describe.each(await testDialects())('risk signals through the API, on %s', (dial
     expect(decision.status).toBe('review');
     expect(codes(decision)).toEqual(expect.arrayContaining(['IP_TOR', 'EMAIL_DISPOSABLE', 'SHARED_DEVICE']));
     expect(decision.riskLabels).toEqual(expect.arrayContaining(['tor', 'disposable-email', 'shared-device']));
-    const shared = decision.reasons.find((r: { code: string }) => r.code === 'SHARED_DEVICE');
+    const shared = decision.reasons.find((r) => r.code === 'SHARED_DEVICE');
     expect(shared).toMatchObject({ check: 'velocity', action: 'review' });
-    expect(shared.message).toMatch(/used by 5 other identities and 5 other users/);
+    expect(shared?.message).toMatch(/used by 5 other identities and 5 other users/);
     const hook = await waitFor(
       async () => receiver.received.find((h) => h.json.data.session?.id === id),
       15_000,

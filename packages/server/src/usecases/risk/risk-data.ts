@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { disposableDomains, importDisposableDomains } from '@openidv/check-email-risk';
-import { IMPORT_FILES, type IpImportKind, importIpData, ipIntelligence } from '@openidv/check-ip-risk';
+import { DISPOSABLE_FILE, disposableDomains, normaliseDomainList } from '@openidv/check-email-risk';
+import { countIpData, IMPORT_FILES, type IpImportKind, ipIntelligence } from '@openidv/check-ip-risk';
 
 /** What `openidv risk-data import KIND FILE` accepts. */
 export const RISK_DATA_KINDS = [...(Object.keys(IMPORT_FILES) as IpImportKind[]), 'disposable'] as const;
@@ -21,15 +21,35 @@ export function importRiskData(
   file: string,
   meta: { date?: string | undefined; licence?: string | undefined } = {},
 ): { kind: RiskDataKind; file: string; entries: number } {
-  const text = readFileSync(file, 'utf8');
-  const m = {
-    source: basename(file),
-    ...(meta.date && { date: meta.date }),
-    ...(meta.licence && { licence: meta.licence }),
-  };
+  let text = readFileSync(file, 'utf8');
+  let entries: number;
+  if (kind === 'disposable') {
+    ({ text, entries } = normaliseDomainList(text));
+    if (entries < 10)
+      throw new Error(
+        `only ${entries} domains found in ${basename(file)}; a disposable list has thousands. Nothing was imported`,
+      );
+  } else {
+    entries = countIpData(kind, text);
+    if (entries === 0) throw new Error(`no ${kind} entries found in ${basename(file)}; nothing was imported`);
+  }
   const dir = riskDataDir(dataDir);
-  const r = kind === 'disposable' ? importDisposableDomains(dir, text, m) : importIpData(dir, kind, text, m);
-  return { kind, ...r };
+  mkdirSync(dir, { recursive: true });
+  const target = join(dir, kind === 'disposable' ? DISPOSABLE_FILE : IMPORT_FILES[kind]);
+  // the meta first, then the data by rename: a reader never sees a half-written file
+  writeFileSync(
+    `${target}.meta.json`,
+    JSON.stringify({
+      source: basename(file),
+      date: meta.date ?? new Date().toISOString().slice(0, 10),
+      ...(meta.licence && { licence: meta.licence }),
+      entries,
+      importedAt: new Date().toISOString(),
+    }),
+  );
+  writeFileSync(`${target}.tmp`, text);
+  renameSync(`${target}.tmp`, target);
+  return { kind, file: target, entries };
 }
 
 /** The data in service, shipped or imported, with licence, date and size. */
