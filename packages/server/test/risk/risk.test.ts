@@ -314,4 +314,26 @@ describe.each(await testDialects())('risk signals through the API, on %s', (dial
       (await server.api.json('POST', '/v1/workflows/wf_missing/dry-run', { workflow: candidate })).status,
     ).toBe(404);
   });
+
+  it('documents the blocklists, the dry run, the rules and the new checks in the API reference', async () => {
+    const res = await fetch(`${server.api.base}/openapi.json`);
+    const doc = (await res.json()) as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/blocklists/{kind}',
+        '/v1/blocklists/{kind}/{id}',
+        '/v1/blocklists/{kind}/lookup',
+        '/v1/workflows/{id}/dry-run',
+      ]),
+    );
+    expect(JSON.stringify(doc.components.schemas['Workflow'])).toContain('RULE_<ID>');
+    const checks = await server.api.json('GET', '/v1/checks');
+    const types = checks.body.data.map((c: { type: string }) => c.type);
+    expect(types).toEqual(
+      expect.arrayContaining(['ip-risk', 'email-risk', 'phone-risk', 'velocity', 'blocklist']),
+    );
+  });
 });
