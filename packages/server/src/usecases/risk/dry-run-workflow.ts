@@ -32,7 +32,9 @@ export async function dryRunWorkflow(
   const decided = await risk.recentDecisions(platform.database.db, { applicationId, workflowId, limit });
   const lookup = (t: string) => platform.checks.get(t);
   const transitions: Record<string, number> = {};
-  const sessions: DryRunSession[] = decided.map((d) => {
+  // A session the pipeline gave up on has no check results to re-decide from: it is counted, not compared.
+  const usable = decided.filter((d) => d.decision.checks.length > 0);
+  const sessions: DryRunSession[] = usable.map((d) => {
     const stored: Decision = d.decision;
     const types = new Set(candidate.checks.map((c) => c.type));
     const results = stored.checks.filter((r) => types.has(r.type));
@@ -57,6 +59,7 @@ export async function dryRunWorkflow(
   return {
     workflowId,
     evaluated: sessions.length,
+    skipped: decided.length - usable.length,
     changed: sessions.filter((s) => s.changed).length,
     transitions,
     sessions,

@@ -112,14 +112,14 @@ export function blocklistValue(kind: BlocklistKind, raw: string): string {
     (kind === 'email'
       ? /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(n)
       : kind === 'phone'
-        ? /^\+?\d{4,17}$/.test(n)
+        ? /^\+\d{6,17}$/.test(n)
         : kind === 'document'
           ? n.length <= 40
           : true);
   if (!ok) {
     const what = {
       email: 'an email address',
-      phone: 'a phone number',
+      phone: 'a phone number in international form (+country code)',
       ip: 'an IP address',
       document: 'a document number (4 to 40 letters and digits)',
     }[kind];

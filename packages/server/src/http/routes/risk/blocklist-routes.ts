@@ -51,7 +51,7 @@ const valueBody = z.object({
     .min(1)
     .max(320)
     .describe(
-      'The value to block. Normalised before it is digested: emails lower-cased without +tags (and without dots for Gmail), phones to +digits, IPs to their canonical form, document numbers to upper-case letters and digits.',
+      'The value to block. Normalised before it is digested: emails lower-cased without +tags (and without dots for Gmail), phones (in international form, +country code) to +digits, IPs to their canonical form, document numbers to upper-case letters and digits.',
     )
     .meta({ example: 'fraud.ring@example.com' }),
 });

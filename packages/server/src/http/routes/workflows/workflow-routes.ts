@@ -56,6 +56,10 @@ const dryRunInput = z.object({
 const dryRunResult = z.object({
   workflowId: z.string(),
   evaluated: z.number().int().describe('Decided sessions re-decided.'),
+  skipped: z
+    .number()
+    .int()
+    .describe('Decided sessions without stored check results (the pipeline gave up on them): not compared.'),
   changed: z.number().int().describe('Of those, how many would get another decision.'),
   transitions: z
     .record(z.string(), z.number().int())
