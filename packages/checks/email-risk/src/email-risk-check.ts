@@ -5,6 +5,7 @@ import {
   type CheckOutput,
   type Reason,
   type SessionEvidence,
+  signalValue,
 } from '@openidv/domain';
 import { z } from 'zod';
 import { disposableDomains } from './disposable.ts';
@@ -117,8 +118,7 @@ export function createEmailRiskCheck(options: EmailRiskOptions = {}): CheckDefin
       },
     },
     async run(evidence: SessionEvidence, config: EmailRiskConfig, services): Promise<CheckOutput> {
-      const given = evidence.collected.email ?? evidence.expected.person?.['email'];
-      const raw = typeof given === 'string' ? given : undefined;
+      const raw = signalValue('email', evidence);
       if (!raw) {
         return {
           status: 'not_applicable',

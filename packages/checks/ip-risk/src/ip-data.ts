@@ -82,14 +82,18 @@ export class IpIntelligence {
   #checkedAt = 0;
   readonly #organisations = new Map<number, string>();
 
-  constructor(dataDir?: string) {
+  readonly #refreshMs: number;
+
+  /** `refreshMs`: how often, at most, imported files are looked at for changes (default 10 s). */
+  constructor(dataDir?: string, options: { refreshMs?: number } = {}) {
     this.#dataDir = dataDir;
+    this.#refreshMs = options.refreshMs ?? 10_000;
   }
 
-  /** Re-reads imported files that changed since they were loaded (looked at most every 10 s). */
+  /** Re-reads imported files that changed (or appeared) since they were loaded. */
   #fresh(): void {
     const now = Date.now();
-    if (now - this.#checkedAt < 10_000) return;
+    if (now - this.#checkedAt < this.#refreshMs) return;
     this.#checkedAt = now;
     for (const [key, c] of this.#cache) {
       const m = mtime(c.file);

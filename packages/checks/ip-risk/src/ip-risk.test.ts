@@ -201,6 +201,21 @@ describe('imported data in the data directory', () => {
     });
   });
 
+  it('is picked up by a running instance once the file appears or changes', () => {
+    const live = mkdtempSync(join(tmpdir(), 'openidv-ipdata-live-'));
+    try {
+      const intel = new IpIntelligence(live, { refreshMs: 0 });
+      expect(intel.lookup('204.8.96.100')?.tor).toBe(false);
+      writeFileSync(join(live, IMPORT_FILES.tor), '204.8.96.100\n');
+      expect(intel.lookup('204.8.96.100')?.tor).toBe(true);
+      writeFileSync(join(live, IMPORT_FILES.tor), '# emptied\n185.220.101.1\n');
+      expect(intel.lookup('204.8.96.100')?.tor).toBe(false);
+      expect(intel.lookup('185.220.101.1')?.tor).toBe(true);
+    } finally {
+      rmSync(live, { recursive: true, force: true });
+    }
+  });
+
   it('finds nothing to import in a file of another kind', () => {
     expect(countIpData('tor', 'hello\nworld\n')).toBe(0);
     expect(countIpData('asn-ipv4', fixture('exit-addresses.txt'))).toBe(0);

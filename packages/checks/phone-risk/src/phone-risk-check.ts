@@ -5,6 +5,7 @@ import {
   type Reason,
   readFromPrevious,
   type SessionEvidence,
+  signalValue,
 } from '@openidv/domain';
 import { toCountryCode } from '@openidv/screening';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
@@ -82,8 +83,7 @@ export function createPhoneRiskCheck(): CheckDefinition<PhoneRiskConfig> {
       },
     },
     async run(evidence: SessionEvidence, config: PhoneRiskConfig, services): Promise<CheckOutput> {
-      const given = evidence.collected.phone ?? evidence.expected.person?.['phone'];
-      const raw = typeof given === 'string' ? given : undefined;
+      const raw = signalValue('phone', evidence);
       if (!raw) {
         return {
           status: 'not_applicable',

@@ -6,7 +6,7 @@ import type {
   SignalCounts,
   SignalKind,
 } from '@openidv/domain';
-import { identityOf, readFromPrevious } from '@openidv/domain';
+import { identityOf, readFromPrevious, signalValue } from '@openidv/domain';
 import { z } from 'zod';
 
 const HOUR = 3_600_000;
@@ -63,13 +63,6 @@ export const velocityConfigSchema = z.object({
 });
 export type VelocityConfig = z.infer<typeof velocityConfigSchema>;
 
-const FIELD: Record<SignalKind, 'deviceFingerprint' | 'ip' | 'email' | 'phone'> = {
-  device: 'deviceFingerprint',
-  ip: 'ip',
-  email: 'email',
-  phone: 'phone',
-};
-
 /**
  * The `velocity` check: how often this session's device, IP address, email and phone were seen on the
  * application's other sessions, by how many users and identities. Counts come from the signal store, which
@@ -106,10 +99,7 @@ export function createVelocityCheck(): CheckDefinition<VelocityConfig> {
           evidence: { note: 'No signal store is available to this check.' },
         };
       }
-      const value = (kind: SignalKind) => {
-        const v = evidence.collected[FIELD[kind]];
-        return typeof v === 'string' && v.trim() ? v : undefined;
-      };
+      const value = (kind: SignalKind) => signalValue(kind, evidence);
       if (!(['device', 'ip', 'email', 'phone'] as const).some(value)) {
         return {
           status: 'not_applicable',

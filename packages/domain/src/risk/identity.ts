@@ -1,9 +1,11 @@
 import type {
   CheckResult,
+  CollectedData,
   ExpectedDocument,
   ExpectedPerson,
   ExtractedDocument,
   ExtractedPerson,
+  SignalKind,
 } from '../checks/check.ts';
 
 /** Upper case, accents folded, only letters and digits: "Müller-Lüdenscheidt" → "MULLERLUDENSCHEIDT". */
@@ -69,4 +71,20 @@ export function readFromPrevious(previous: Readonly<Record<string, CheckResult>>
   if (doc) return doc;
   for (const r of Object.values(previous)) if (r.extracted) return r.extracted;
   return {};
+}
+
+const SIGNAL_FIELD = { device: 'deviceFingerprint', ip: 'ip', email: 'email', phone: 'phone' } as const;
+
+/**
+ * The session's value of a signal: what was collected about the applicant, else (email and phone) what the
+ * integrator said to expect. Undefined when neither is a non-empty text.
+ */
+export function signalValue(
+  kind: SignalKind,
+  from: { collected: CollectedData; expected: { person?: ExpectedPerson | undefined } },
+): string | undefined {
+  const collected = from.collected[SIGNAL_FIELD[kind]];
+  const fallback = kind === 'email' || kind === 'phone' ? from.expected.person?.[kind] : undefined;
+  const v = collected ?? fallback;
+  return typeof v === 'string' && v.trim() ? v : undefined;
 }

@@ -4,19 +4,12 @@ import {
   identityOf,
   type Session,
   SIGNAL_KINDS,
-  type SignalKind,
   type SignalsPort,
+  signalValue,
 } from '@openidv/domain';
 import { type Executor, risk } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { digestOf } from './risk-values.ts';
-
-const COLLECTED_FIELD: Record<SignalKind, 'deviceFingerprint' | 'ip' | 'email' | 'phone'> = {
-  device: 'deviceFingerprint',
-  ip: 'ip',
-  email: 'email',
-  phone: 'phone',
-};
 
 /**
  * Remembers the session's device, IP, email and phone (as digests) for velocity counts: when collected data
@@ -31,8 +24,8 @@ export async function recordSessionSignals(
   const app = session.applicationId;
   const signals: { kind: string; digest: string }[] = [];
   for (const kind of SIGNAL_KINDS) {
-    const v = session.collected[COLLECTED_FIELD[kind]];
-    const digest = typeof v === 'string' ? digestOf(platform, app, kind, v) : undefined;
+    const v = signalValue(kind, session);
+    const digest = v ? digestOf(platform, app, kind, v) : undefined;
     if (digest) signals.push({ kind, digest });
   }
   if (signals.length === 0) return;
