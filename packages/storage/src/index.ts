@@ -16,6 +16,8 @@ export type { Job } from './repositories/jobs.ts';
 export * as jobs from './repositories/jobs.ts';
 export type { MediaRow } from './repositories/media.ts';
 export * as media from './repositories/media.ts';
+export type { BlocklistEntry, DecidedAttempt, SignalCountRow } from './repositories/risk.ts';
+export * as risk from './repositories/risk.ts';
 export type { AlertRow, ListVersionRow } from './repositories/screening.ts';
 export * as screening from './repositories/screening.ts';
 export * as sessions from './repositories/sessions.ts';

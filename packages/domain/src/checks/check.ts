@@ -152,6 +152,52 @@ export interface FaceTemplates {
   ): Promise<FaceTemplateHit[]>;
 }
 
+/** What the applicant's traffic is remembered by, for velocity counts (stored only as keyed digests). */
+export type SignalKind = 'device' | 'ip' | 'email' | 'phone';
+export const SIGNAL_KINDS: readonly SignalKind[] = ['device', 'ip', 'email', 'phone'];
+
+/** How often a value was seen on this application's other sessions within a window. */
+export interface SignalCounts {
+  /** Other sessions that carried the value. */
+  sessions: number;
+  /** Distinct users (vendorData) among them. */
+  users: number;
+  /** Distinct identities (document number, or name and date of birth) among them, other than `identity`. */
+  identities: number;
+}
+
+/**
+ * Read side of the velocity store: counts over the application's other sessions. The adapter normalises and
+ * digests the raw value; the check never sees other sessions' data.
+ */
+export interface SignalsPort {
+  count(
+    kind: SignalKind,
+    value: string,
+    options: {
+      windowMs: number;
+      /** This session's identity key (see identityKey); not counted among the other identities. */
+      identity?: string | undefined;
+    },
+  ): Promise<SignalCounts>;
+}
+
+/** What an application can block outright. */
+export type BlocklistKind = 'email' | 'phone' | 'ip' | 'document';
+export const BLOCKLIST_KINDS: readonly BlocklistKind[] = ['email', 'phone', 'ip', 'document'];
+
+export interface BlocklistHit {
+  id: string;
+  /** The masked form shown in listings, e.g. "a***@example.com". */
+  display: string;
+  note: string | null;
+}
+
+/** Looks a raw value up in the application's blocklist (the adapter normalises and digests it). */
+export interface BlocklistPort {
+  find(kind: BlocklistKind, value: string): Promise<BlocklistHit | undefined>;
+}
+
 /** Services a check may use, provided by the pipeline; adapters implement them. */
 export interface CheckServices {
   /** Present when the server keeps face templates. */
@@ -160,6 +206,10 @@ export interface CheckServices {
   saveArtifact(context: MediaContext, bytes: Buffer, mimeType: string): Promise<string>;
   now(): Date;
   signal: AbortSignal;
+  /** Velocity counts over other sessions; absent where no store is wired (checks then skip velocity). */
+  signals?: SignalsPort;
+  /** The application's data blocklists; absent where no store is wired. */
+  blocklists?: BlocklistPort;
 }
 
 export type CheckOutput = Omit<CheckResult, 'type' | 'durationMs'>;

@@ -6,12 +6,13 @@ import type {
   ExtractedPerson,
 } from '../checks/check.ts';
 import type { DecisionStatus } from '../sessions/lifecycle.ts';
+import { evaluateRules, type WorkflowRule } from '../workflows/rules.ts';
 import { resolveAction, type WorkflowCheck } from '../workflows/workflow.ts';
 
 export interface DecisionReason {
   code: string;
   message: string;
-  /** The check that raised it. */
+  /** The check that raised it ("rules" for a workflow rule). */
   check: string;
   action: CheckAction;
 }
@@ -45,12 +46,16 @@ const ACTION_OUTCOME: Record<CheckAction, DecisionStatus> = {
 
 export type CheckLookup = (type: string) => Pick<CheckDefinition, 'reasonCodes'> | undefined;
 
-/** Applies the workflow's actions to the check results and explains the outcome. Pure: same input, same decision. */
+/**
+ * Applies the workflow's actions to the check results, then its rules, and explains the outcome.
+ * Pure: same input, same decision.
+ */
 export function decide(
   steps: WorkflowCheck[],
   results: CheckResult[],
   lookup: CheckLookup,
   now: Date,
+  rules: WorkflowRule[] = [],
 ): Decision {
   let status: DecisionStatus = 'approved';
   const reasons: DecisionReason[] = [];
@@ -83,12 +88,23 @@ export function decide(
   }
 
   const riskLabels = [...new Set(results.flatMap((r) => r.riskLabels ?? []))];
+  const person = mergeExtracted<ExtractedPerson>(results.map((r) => r.extracted?.person));
+  const document = mergeExtracted<ExtractedDocument>(results.map((r) => r.extracted?.document));
+  for (const m of evaluateRules(rules, { results, person, document, riskLabels, now })) {
+    reasons.push({
+      code: m.code,
+      message: `Rule "${m.rule.name}" matched: ${m.explanation}.`,
+      check: 'rules',
+      action: m.action,
+    });
+    raise(ACTION_OUTCOME[m.action]);
+  }
   return {
     status,
     reasons,
     checks: results,
-    person: mergeExtracted(results.map((r) => r.extracted?.person)),
-    document: mergeExtracted(results.map((r) => r.extracted?.document)),
+    person,
+    document,
     riskLabels,
     decidedAt: now,
     decidedBy: 'engine',

@@ -20,7 +20,8 @@ export type IdPrefix =
   | 'usr'
   | 'lst'
   | 'alr'
-  | 'fce';
+  | 'fce'
+  | 'blk';
 
 function encodeTime(ms: number): string {
   let out = '';

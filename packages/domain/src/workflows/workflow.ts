@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CheckAction } from '../checks/check.ts';
+import { workflowRuleSchema } from './rules.ts';
 
 export const checkActionSchema = z
   .enum(['decline', 'review', 'resubmit', 'none'])
@@ -29,6 +30,13 @@ export const workflowDefinitionSchema = z.object({
     .max(60 * 60 * 24 * 90)
     .optional()
     .describe('Default lifetime of sessions created with this workflow.'),
+  rules: z
+    .array(workflowRuleSchema)
+    .max(100)
+    .optional()
+    .describe(
+      "Rules over the checks' results, applied after the per-check actions; a matching rule adds the reason RULE_<ID> and makes the decision at least its `then`.",
+    ),
 });
 export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
 

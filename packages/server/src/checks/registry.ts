@@ -1,11 +1,18 @@
 import { createAmlCheck } from '@openidv/check-aml';
+import { blocklistCheck } from '@openidv/check-blocklist';
 import { documentCheck } from '@openidv/check-document';
+import { createEmailRiskCheck } from '@openidv/check-email-risk';
 import { faceMatchCheck, livenessCheck } from '@openidv/check-face';
 import { faceDuplicatesCheck } from '@openidv/check-face-duplicates';
 import { imageQualityCheck } from '@openidv/check-image-quality';
+import { createIpRiskCheck } from '@openidv/check-ip-risk';
+import { phoneRiskCheck } from '@openidv/check-phone-risk';
+import { velocityCheck } from '@openidv/check-velocity';
 import {
   type CheckDefinition,
   DomainError,
+  describeRuleShape,
+  validateRules,
   type WorkflowDefinition,
   workflowDefinitionSchema,
 } from '@openidv/domain';
@@ -32,6 +39,12 @@ export class CheckRegistry {
    * schema. Returns the definition with each config defaulted, so what is stored is what runs.
    */
   validateWorkflow(input: unknown): WorkflowDefinition {
+    // Rules first, by hand: a malformed condition deep in a rule gets a message naming the rule and the spot.
+    const rawRules = (input as { rules?: unknown } | null)?.rules;
+    if (rawRules !== undefined) {
+      const shape = describeRuleShape(rawRules);
+      if (shape.length) throw new DomainError('WORKFLOW_INVALID', shape.join('; '), { problems: shape });
+    }
     const parsed = workflowDefinitionSchema.safeParse(input);
     if (!parsed.success) {
       throw new DomainError('VALIDATION_FAILED', describeIssues(parsed.error.issues), {
@@ -63,6 +76,9 @@ export class CheckRegistry {
       }
       return { ...step, config: config.data as Record<string, unknown> };
     });
+    if (!problems.length && parsed.data.rules?.length) {
+      problems.push(...validateRules(parsed.data.rules, checks, (t) => this.get(t)));
+    }
     if (problems.length) throw new DomainError('WORKFLOW_INVALID', problems.join('; '), { problems });
     return { ...parsed.data, checks };
   }
@@ -81,6 +97,8 @@ export interface RegistryDeps {
   screeningIndex: () => ScreeningIndex;
   /** Hits dismissed per user ("not this person"). */
   suppressed?: (applicationId: string, vendorData: string) => Promise<Set<string>>;
+  /** Where `openidv risk-data import` keeps refreshed IP and email data (replacing the shipped data). */
+  riskDataDir?: string;
 }
 
 export function createDefaultRegistry(
@@ -98,6 +116,11 @@ export function createDefaultRegistry(
     livenessCheck,
     faceDuplicatesCheck,
     aml,
+    createIpRiskCheck({ dataDir: deps.riskDataDir }),
+    createEmailRiskCheck({ dataDir: deps.riskDataDir }),
+    phoneRiskCheck,
+    velocityCheck,
+    blocklistCheck,
     ...extra,
   ] as CheckDefinition<never>[]);
 }

@@ -12,6 +12,12 @@ import {
   setDialectWebhook,
 } from '../usecases/dialects/dialect-credentials.ts';
 import { createApiKey, revokeApiKey } from '../usecases/keys/api-keys.ts';
+import {
+  importRiskData,
+  RISK_DATA_KINDS,
+  type RiskDataKind,
+  showRiskData,
+} from '../usecases/risk/risk-data.ts';
 import { importList } from '../usecases/screening/import-list.ts';
 import { buildJourneyIfStale, startServer } from './start-server.ts';
 
@@ -29,6 +35,11 @@ Usage:
                                          Import a sanctions list as a new version (OFAC SDN XML/CSV, UN, EU, UK,
                                          OpenSanctions); approved users are screened again against it.
   openidv lists show [--json]            The lists in service.
+  openidv risk-data import KIND FILE [--date YYYY-MM-DD] [--licence TEXT]
+                                         Refresh risk data: tor (exit list), vpn (ranges), hosting (ranges, AS
+                                         numbers or a cloud provider's JSON), country-ipv4/6, asn-ipv4/6
+                                         (ip-location-db CSV), disposable (email domains). Replaces the shipped copy.
+  openidv risk-data show [--json]        The risk data in service, with source, licence and date.
   openidv migrate                        Bring the database schema up to date.
   openidv config                         Print every setting with its default.
 
@@ -74,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
       url: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       format: { type: 'string' },
+      date: { type: 'string' },
+      licence: { type: 'string' },
     },
   });
   const [command, sub, arg] = positionals;
@@ -132,6 +145,42 @@ async function main(argv: string[]): Promise<number> {
         }
         throw new UsageError(`Unknown lists command "${sub ?? ''}".`);
       });
+    case 'risk-data': {
+      const { dataDir } = loadConfig();
+      if (sub === 'import') {
+        const file = positionals[3];
+        if (!arg || !(RISK_DATA_KINDS as readonly string[]).includes(arg) || !file)
+          throw new UsageError(
+            `risk-data import needs KIND FILE; KIND is one of ${RISK_DATA_KINDS.join(', ')}.`,
+          );
+        if (values.date && !/^\d{4}-\d{2}-\d{2}$/.test(values.date))
+          throw new UsageError('--date must be YYYY-MM-DD.');
+        try {
+          const r = importRiskData(dataDir, arg as RiskDataKind, file, {
+            date: values.date,
+            licence: values.licence,
+          });
+          console.log(
+            values.json ? JSON.stringify(r) : `Imported ${r.entries} ${r.kind} entries into ${r.file}.`,
+          );
+          return 0;
+        } catch (e) {
+          console.error(`Import failed: ${(e as Error).message}`);
+          return 1;
+        }
+      }
+      if (sub === 'show') {
+        const data = showRiskData(dataDir);
+        if (values.json) console.log(JSON.stringify(data));
+        else
+          for (const d of data)
+            console.log(
+              `${d.name.padEnd(13)} ${d.origin.padEnd(9)} ${(d.date ?? '?').padEnd(32)} ${d.licence}`,
+            );
+        return 0;
+      }
+      throw new UsageError(`Unknown risk-data command "${sub ?? ''}".`);
+    }
     case 'keys':
       return withPlatform(async (platform) => {
         const appId = await resolveApplication(platform, values.application);

@@ -18,6 +18,7 @@ import { faceRoutes } from './routes/faces/face-routes.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
 import { keyRoutes } from './routes/keys/key-routes.ts';
 import { opsRoutes } from './routes/ops/ops-routes.ts';
+import { blocklistRoutes } from './routes/risk/blocklist-routes.ts';
 import { screeningRoutes } from './routes/screening/screening-routes.ts';
 import { sessionRoutes } from './routes/sessions/session-routes.ts';
 import { webhookRoutes } from './routes/webhooks/webhook-routes.ts';
@@ -138,6 +139,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       dialectCredentialRoutes(v1, platform);
       documentRoutes(v1, platform);
       applicationRoutes(v1, platform);
+      blocklistRoutes(v1, platform);
     },
     { prefix: '/v1' },
   );

@@ -74,6 +74,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
         screeningIndex: () => lists.current(),
         suppressed: (applicationId, vendorData) =>
           screeningRepo.suppressionsFor(database.db, applicationId, vendorData),
+        riskDataDir: join(config.dataDir, 'risk-data'),
       });
   const platform: Platform = {
     config,

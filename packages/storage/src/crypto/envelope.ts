@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * AES-256-GCM with a random 96-bit nonce per message. Layout: "OIDV1" | nonce(12) | ciphertext | tag(16).
@@ -32,6 +32,11 @@ export class Envelope {
     decipher.setAAD(Buffer.from(associatedData));
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(body), decipher.final()]);
+  }
+
+  /** A 256-bit key for one purpose (e.g. keyed digests), derived from the master key with HKDF-SHA256. */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), `openidv:${purpose}`, 32));
   }
 
   sealString(text: string, associatedData: string): string {

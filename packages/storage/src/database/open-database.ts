@@ -7,6 +7,7 @@ import pg from 'pg';
 import * as initial from '../migrations/0001-initial.ts';
 import * as screening from '../migrations/0002-screening.ts';
 import * as dialects from '../migrations/0003-dialects.ts';
+import * as risk from '../migrations/0006-risk.ts';
 import * as faces from '../migrations/0008-faces.ts';
 import type { DB } from './schema.ts';
 
@@ -83,8 +84,9 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '0001-initial': initial,
   '0002-screening': screening,
-  '0008-faces': faces,
   '0003-dialects': dialects,
+  '0006-risk': risk,
+  '0008-faces': faces,
 };
 
 /** Brings the schema up to date; safe to run at every start and from several processes (the migrator locks). */

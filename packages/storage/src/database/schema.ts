@@ -226,6 +226,32 @@ export interface FaceTemplatesTable {
   created_at: number;
 }
 
+/** One row per session and kind of signal (device, ip, email, phone): keyed digests only. */
+export interface RiskSignalsTable {
+  application_id: string;
+  session_id: string;
+  kind: string;
+  digest: string;
+  /** Digest of the session's vendorData (the integrator's user id). */
+  user_digest: string | null;
+  /** Digest of the identity the session claimed (document number, or name and birth date). */
+  identity_digest: string | null;
+  created_at: number;
+}
+
+/** Emails, phones, IPs and document numbers an application refuses; the value only as a keyed digest. */
+export interface BlocklistEntriesTable {
+  id: string;
+  application_id: string;
+  kind: string;
+  digest: string;
+  /** Masked form for listings, e.g. "a***@example.com". */
+  display: string;
+  note: string | null;
+  created_by: string;
+  created_at: number;
+}
+
 /** Credentials of a vendor dialect (Veriff API key + shared secret, iDenfy key + secret, …). */
 export interface DialectCredentialsTable {
   id: string;
@@ -277,4 +303,6 @@ export interface DB {
   face_templates: FaceTemplatesTable;
   dialect_credentials: DialectCredentialsTable;
   dialect_ids: DialectIdsTable;
+  risk_signals: RiskSignalsTable;
+  blocklist_entries: BlocklistEntriesTable;
 }

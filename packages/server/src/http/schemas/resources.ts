@@ -1,4 +1,9 @@
-import { DECISION_STATUSES, SESSION_STATUSES, workflowCheckSchema } from '@openidv/domain';
+import {
+  DECISION_STATUSES,
+  SESSION_STATUSES,
+  workflowCheckSchema,
+  workflowRuleSchema,
+} from '@openidv/domain';
 import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../../usecases/events/event-types.ts';
 
@@ -125,6 +130,7 @@ export const workflowSchema = z
     description: z.string().optional(),
     checks: z.array(workflowCheckSchema),
     sessionLifetimeSeconds: z.number().int().optional(),
+    rules: z.array(workflowRuleSchema).optional().describe('Rules applied after the per-check actions.'),
     isDefault: z.boolean(),
     version: z.number().int(),
     createdAt: z.string(),

@@ -2,6 +2,7 @@ import { DomainError, type Session } from '@openidv/domain';
 import { sessions } from '@openidv/storage';
 import { z } from 'zod';
 import type { Platform } from '../../platform/platform.ts';
+import { recordSessionSignals } from '../risk/risk-signals.ts';
 import { assertAcceptsMedia } from './add-media.ts';
 
 export const collectedDataInput = z
@@ -37,6 +38,9 @@ export async function addCollectedData(platform: Platform, session: Session, inp
     throw e;
   }
   const merged = { ...session.collected, ...input };
-  await sessions.updateCollectedData(platform.database.db, session.id, merged, now.getTime());
+  await platform.database.db.transaction().execute(async (tx) => {
+    await sessions.updateCollectedData(tx, session.id, merged, now.getTime());
+    await recordSessionSignals(platform, tx, { ...session, collected: merged });
+  });
   return merged;
 }

@@ -14,6 +14,7 @@ import { jobs, media, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { ENROL_FACE_JOB } from '../faces/enrol-face.ts';
+import { recordSessionSignals, riskServices } from '../risk/risk-signals.ts';
 import { enrolForMonitoring } from '../screening/monitor-people.ts';
 import { presentDecision, presentSession } from './present-session.ts';
 
@@ -71,7 +72,13 @@ export async function processSession(
     results.push(result);
     previous[step.type] = result;
   }
-  const decision = decide(workflow.checks, results, (t) => platform.checks.get(t), platform.now());
+  const decision = decide(
+    workflow.checks,
+    results,
+    (t) => platform.checks.get(t),
+    platform.now(),
+    workflow.rules ?? [],
+  );
   await storeDecision(platform, session, attemptId, decision, 'system');
 }
 
@@ -110,6 +117,7 @@ async function runCheck(
     faces: platform.faces,
     now: () => platform.now(),
     signal: controller.signal,
+    ...riskServices(platform, session),
     saveArtifact: async (context: MediaContext, bytes: Buffer, mimeType: string) => {
       const now = platform.now();
       const id = newId('med', now.getTime());
@@ -188,6 +196,7 @@ export async function storeDecision(
         now,
       });
     }
+    await recordSessionSignals(platform, tx, fresh, decision);
     const attempt = await sessions.findAttempt(tx, attemptId);
     await recordEvent(
       platform,

@@ -1,0 +1,6 @@
+export {
+  type BlocklistConfig,
+  blocklistCheck,
+  blocklistConfigSchema,
+  createBlocklistCheck,
+} from './blocklist-check.ts';

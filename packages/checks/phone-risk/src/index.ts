@@ -1,0 +1,6 @@
+export {
+  createPhoneRiskCheck,
+  type PhoneRiskConfig,
+  phoneRiskCheck,
+  phoneRiskConfigSchema,
+} from './phone-risk-check.ts';

@@ -1,0 +1,6 @@
+export {
+  createVelocityCheck,
+  type VelocityConfig,
+  velocityCheck,
+  velocityConfigSchema,
+} from './velocity-check.ts';
