@@ -1,3 +1,4 @@
+import type { FivePoints } from './align.ts';
 import { alignFace } from './align.ts';
 import { ok, type Result } from './errors.ts';
 import { DEFAULT_HUMAN_OPTIONS, HumanFaceDetector } from './human-detector.ts';
@@ -44,6 +45,8 @@ export interface FaceQuality {
 export interface AnalysedFace {
   /** In the uploaded image's own (upright) pixels. */
   box: Box;
+  /** Eye centres, nose tip, mouth corners, in the same pixels as `box` (for pose, e.g. head turns). */
+  landmarks: FivePoints;
   detectorScore: number;
   quality: FaceQuality;
   /** L2-normalised. */
@@ -132,6 +135,9 @@ export class FaceEngine {
         width: face.box.width / scale,
         height: face.box.height / scale,
       },
+      landmarks: face.landmarks.map(
+        ([x, y]) => [(x - offset) / scale, (y - offset) / scale] as const,
+      ) as unknown as FivePoints,
       detectorScore: face.score,
       quality: {
         interEyePx: interEye / scale,

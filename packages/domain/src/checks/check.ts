@@ -131,6 +131,32 @@ export interface SessionEvidence {
   media: MediaItem[];
   /** Results of the checks that ran earlier in this workflow, by check type. */
   previous: Readonly<Record<string, CheckResult>>;
+  /** The active-liveness challenge the server issued for this attempt, if one was. */
+  livenessChallenge?: LivenessChallenge;
+}
+
+/**
+ * What the applicant is asked to do in front of the camera, chosen at random by the server for each attempt.
+ * Turns are the applicant's own left and right; frames are unmirrored camera frames.
+ */
+export type ChallengeStep = 'turn-left' | 'turn-right' | 'move-closer' | 'move-back';
+export const CHALLENGE_STEPS: readonly ChallengeStep[] = [
+  'turn-left',
+  'turn-right',
+  'move-closer',
+  'move-back',
+];
+
+export interface LivenessChallenge {
+  id: string;
+  steps: ChallengeStep[];
+  issuedAt: Date;
+}
+
+/** Whether uploaded bytes were seen before, anywhere in the application (a replay of earlier media). */
+export interface MediaHistoryPort {
+  /** Of the given SHA-256 digests, those stored for another attempt of this application. */
+  seenElsewhere(applicationId: string, attemptId: string, sha256: string[]): Promise<Set<string>>;
 }
 
 export interface FaceTemplateHit {
@@ -202,6 +228,8 @@ export interface BlocklistPort {
 export interface CheckServices {
   /** Present when the server keeps face templates. */
   faces?: FaceTemplates;
+  /** Present when the server can look up earlier media by digest. */
+  mediaHistory?: MediaHistoryPort;
   /** Store bytes produced by a check (an image crop) as a media item of this attempt; returns its id. */
   saveArtifact(context: MediaContext, bytes: Buffer, mimeType: string): Promise<string>;
   now(): Date;

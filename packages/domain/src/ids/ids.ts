@@ -21,7 +21,8 @@ export type IdPrefix =
   | 'lst'
   | 'alr'
   | 'fce'
-  | 'blk';
+  | 'blk'
+  | 'chl';
 
 function encodeTime(ms: number): string {
   let out = '';

@@ -1,3 +1,4 @@
+import { activeLivenessCheck } from '@openidv/check-active-liveness';
 import { createAmlCheck } from '@openidv/check-aml';
 import { blocklistCheck } from '@openidv/check-blocklist';
 import { documentCheck } from '@openidv/check-document';
@@ -115,6 +116,7 @@ export function createDefaultRegistry(
     faceMatchCheck,
     livenessCheck,
     faceDuplicatesCheck,
+    activeLivenessCheck,
     aml,
     createIpRiskCheck({ dataDir: deps.riskDataDir }),
     createEmailRiskCheck({ dataDir: deps.riskDataDir }),

@@ -9,6 +9,7 @@ import * as screening from '../migrations/0002-screening.ts';
 import * as dialects from '../migrations/0003-dialects.ts';
 import * as risk from '../migrations/0006-risk.ts';
 import * as faces from '../migrations/0008-faces.ts';
+import * as mediaDigest from '../migrations/0009-media-digest.ts';
 import type { DB } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -87,6 +88,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0003-dialects': dialects,
   '0006-risk': risk,
   '0008-faces': faces,
+  '0009-media-digest': mediaDigest,
 };
 
 /** Brings the schema up to date; safe to run at every start and from several processes (the migrator locks). */

@@ -55,6 +55,24 @@ export async function findMedia(db: Executor, sessionId: string, id: string): Pr
   return r && toMedia(r);
 }
 
+/** Of these digests, those stored for another attempt of the application (replayed uploads). */
+export async function digestsSeenElsewhere(
+  db: Executor,
+  applicationId: string,
+  attemptId: string,
+  sha256: string[],
+): Promise<Set<string>> {
+  if (sha256.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('media')
+    .select('sha256')
+    .where('application_id', '=', applicationId)
+    .where('attempt_id', '!=', attemptId)
+    .where('sha256', 'in', sha256)
+    .execute();
+  return new Set(rows.map((r) => r.sha256));
+}
+
 export async function markMediaDeleted(db: Executor, sessionId: string, now: number): Promise<MediaRow[]> {
   const rows = await listMedia(db, sessionId);
   await db.updateTable('media').set({ deleted_at: now }).where('session_id', '=', sessionId).execute();

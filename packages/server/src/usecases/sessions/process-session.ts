@@ -14,6 +14,7 @@ import { jobs, media, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { ENROL_FACE_JOB } from '../faces/enrol-face.ts';
+import { findChallenge } from '../liveness/issue-challenge.ts';
 import { recordSessionSignals, riskServices } from '../risk/risk-signals.ts';
 import { enrolForMonitoring } from '../screening/monitor-people.ts';
 import { presentDecision, presentSession } from './present-session.ts';
@@ -66,6 +67,8 @@ export async function processSession(
     media: items,
     previous,
   };
+  const challenge = await findChallenge(db, session);
+  if (challenge) evidence.livenessChallenge = challenge;
   const results: CheckResult[] = [];
   for (const step of workflow.checks) {
     const result = await runCheck(platform, session, attemptId, evidence, step.type, step.config);
@@ -115,6 +118,10 @@ async function runCheck(
   const controller = new AbortController();
   const services: CheckServices = {
     faces: platform.faces,
+    mediaHistory: {
+      seenElsewhere: (applicationId, attemptId, digests) =>
+        media.digestsSeenElsewhere(platform.database.db, applicationId, attemptId, digests),
+    },
     now: () => platform.now(),
     signal: controller.signal,
     ...riskServices(platform, session),

@@ -19,6 +19,7 @@ import {
   reportStep,
   requireCapturePhase,
 } from '../../../usecases/journey/journey.ts';
+import { issueLivenessChallenge } from '../../../usecases/liveness/issue-challenge.ts';
 import { addMedia } from '../../../usecases/sessions/add-media.ts';
 import { changeSessionStatus } from '../../../usecases/sessions/change-session-status.ts';
 import { errorResponses } from '../../errors.ts';
@@ -105,6 +106,16 @@ export function securityHeaders(platform: Platform): Record<string, string> {
  * The applicant journey: the page at a session's `url`, its assets under `/j/assets/`, and its browser API
  * under `/j/<token>/api/`, authenticated by the journey token alone (never an API key) and rate-limited per token.
  */
+const livenessChallengeSchema = z
+  .object({
+    id: z.string(),
+    steps: z
+      .array(z.enum(['turn-left', 'turn-right', 'move-closer', 'move-back']))
+      .describe("In order. Turns are the applicant's own left and right; send unmirrored camera frames."),
+    issuedAt: z.string(),
+  })
+  .meta({ id: 'LivenessChallenge' });
+
 export async function journeyRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
   const headers = securityHeaders(platform);
   let bundle: Bundle | undefined;
@@ -280,6 +291,25 @@ function journeyApi(app: FastifyInstance, platform: Platform): void {
       },
     },
     async (request) => giveConsent(platform, request.params.token, request.body),
+  );
+
+  r.post(
+    '/j/:token/api/liveness-challenge',
+    {
+      schema: {
+        ...common,
+        summary: 'The active-liveness challenge for this attempt',
+        description:
+          'Drawn once per attempt by the server. Record the applicant doing the steps in order and send the frames (at least 3, one every few hundred milliseconds) as `liveness` media.',
+        params: tokenParams,
+        response: { 200: livenessChallengeSchema, ...errorResponses(404, 409, 429) },
+      },
+    },
+    async (request) => {
+      const s = await findJourneySession(platform, request.params.token);
+      const c = await issueLivenessChallenge(platform, s, APPLICANT);
+      return { id: c.id, steps: c.steps, issuedAt: c.issuedAt.toISOString() };
+    },
   );
 
   r.post(

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../../platform/platform.ts';
+import { issueLivenessChallenge } from '../../../usecases/liveness/issue-challenge.ts';
 import { addCollectedData, collectedDataInput } from '../../../usecases/sessions/add-collected-data.ts';
 import { addMedia, UPLOAD_CONTEXTS, type UploadContext } from '../../../usecases/sessions/add-media.ts';
 import { changeSessionStatus } from '../../../usecases/sessions/change-session-status.ts';
@@ -167,6 +168,39 @@ export function sessionRoutes(app: FastifyInstance, platform: Platform): void {
       const session = await findSessionOrThrow(platform, auth.applicationId, request.params.id);
       const attempt = await sessionsRepo.findAttempt(platform.database.db, session.currentAttemptId);
       return presentDecision(session, attempt);
+    },
+  );
+
+  r.post(
+    '/sessions/:id/liveness-challenge',
+    {
+      schema: {
+        tags,
+        summary: 'Issue the active-liveness challenge for the current attempt',
+        description:
+          'For workflows with an `active-liveness` check. The server draws the steps at random, once per attempt (asking again returns the same challenge). Send frames of the applicant doing them, in order, as `liveness` media after this call: frames older than the challenge, seen in another attempt, or showing another face fail the check.',
+        params: idParams,
+        response: {
+          200: z
+            .object({
+              id: z.string(),
+              steps: z
+                .array(z.enum(['turn-left', 'turn-right', 'move-closer', 'move-back']))
+                .describe(
+                  "In order. Turns are the applicant's own left and right; send unmirrored camera frames.",
+                ),
+              issuedAt: z.string(),
+            })
+            .describe('The challenge.'),
+          ...errorResponses(401, 404, 409, 429),
+        },
+      },
+    },
+    async (request) => {
+      const auth = requireAuth(request);
+      const session = await findSessionOrThrow(platform, auth.applicationId, request.params.id);
+      const c = await issueLivenessChallenge(platform, session, actorOf(request));
+      return { id: c.id, steps: c.steps, issuedAt: c.issuedAt.toISOString() };
     },
   );
 
