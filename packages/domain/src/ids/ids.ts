@@ -19,7 +19,10 @@ export type IdPrefix =
   | 'job'
   | 'usr'
   | 'lst'
-  | 'alr';
+  | 'alr'
+  | 'stf'
+  | 'sgn'
+  | 'aud';
 
 function encodeTime(ms: number): string {
   let out = '';

@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
+import { ensureConsoleBuilt } from '@openidv/console/build';
 import { LIST_FORMATS, type ListFormat } from '@openidv/screening';
-import { apiKeys, applications } from '@openidv/storage';
+import { apiKeys, applications, staff } from '@openidv/storage';
 import { ConfigError, describeConfig, loadConfig } from '../config/config.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
 import { bootstrapIfEmpty } from '../usecases/applications/bootstrap-application.ts';
 import { createApiKey, revokeApiKey } from '../usecases/keys/api-keys.ts';
 import { importList } from '../usecases/screening/import-list.ts';
+import { createStaffInput, createStaffUser, presentStaff } from '../usecases/staff/manage-staff.ts';
 import { startServer } from './start-server.ts';
 
 const HELP = `openidv — self-hosted identity verification
@@ -19,6 +21,9 @@ Usage:
                                          Import a sanctions list as a new version (OFAC SDN XML/CSV, UN, EU, UK,
                                          OpenSanctions); approved users are screened again against it.
   openidv lists show [--json]            The lists in service.
+  openidv users create --email EMAIL --password PASSWORD --role admin|reviewer|viewer [--name NAME] [--json]
+                                         Create a console user (staff) who signs in at /console.
+  openidv users list [--json]            The console users.
   openidv migrate                        Bring the database schema up to date.
   openidv config                         Print every setting with its default.
 
@@ -61,6 +66,9 @@ async function main(argv: string[]): Promise<number> {
       application: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       format: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
     },
   });
   const [command, sub, arg] = positionals;
@@ -70,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'start':
+      await ensureConsoleBuilt();
       await startServer(loadConfig());
       return -1; // keeps running
     case 'migrate':
@@ -143,6 +152,43 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         }
         throw new UsageError(`Unknown keys command "${sub ?? ''}".`);
+      });
+    case 'users':
+      return withPlatform(async (platform) => {
+        const appId = await resolveApplication(platform, values.application);
+        if (sub === 'create') {
+          if (!values.email || !values.password || !values.role)
+            throw new UsageError('users create needs --email, --password and --role.');
+          const parsed = createStaffInput.safeParse({
+            email: values.email,
+            password: values.password,
+            role: values.role,
+            ...(values.name && { name: values.name }),
+          });
+          if (!parsed.success)
+            throw new UsageError(
+              parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'),
+            );
+          const u = await createStaffUser(platform, appId, parsed.data, {
+            id: 'system',
+            label: 'command line',
+          });
+          console.log(
+            values.json
+              ? JSON.stringify(presentStaff(u))
+              : `Created ${u.role} ${u.email} (${u.id}). Sign in at ${platform.config.publicUrl}/console`,
+          );
+          return 0;
+        }
+        if (sub === 'list') {
+          const users = (await staff.listStaffUsers(platform.database.db, appId)).map(presentStaff);
+          if (values.json) console.log(JSON.stringify(users));
+          else
+            for (const u of users)
+              console.log(`${u.id}  ${u.role.padEnd(8)}  ${u.email}${u.disabled ? '  (disabled)' : ''}`);
+          return 0;
+        }
+        throw new UsageError(`Unknown users command "${sub ?? ''}".`);
       });
     default:
       throw new UsageError(`Unknown command "${command}".`);

@@ -6,6 +6,7 @@ import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import * as initial from '../migrations/0001-initial.ts';
 import * as screening from '../migrations/0002-screening.ts';
+import * as console_ from '../migrations/0007-console.ts';
 import type { DB } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -81,6 +82,7 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '0001-initial': initial,
   '0002-screening': screening,
+  '0007-console': console_,
 };
 
 /** Brings the schema up to date; safe to run at every start and from several processes (the migrator locks). */
