@@ -9,15 +9,16 @@ const CONFIGURATION = /^\/v1\/(keys|webhooks|workflows|blocklists|screening)(\/|
 
 /**
  * Every successful change made from the console, and every change to configuration by anyone, leaves an audit
- * entry: who, when, which operation on which resource. (Bodies are not copied: they can hold secrets.)
+ * entry: who, when, which operation on which resource. (Bodies are not copied: they can hold secrets.) It is
+ * written before the answer is sent, so a client that reads the log next finds it.
  */
 export function auditConsoleChanges(app: FastifyInstance, platform: Platform): void {
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
-    if (reply.statusCode >= 300 || !request.auth) return;
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return payload;
+    if (reply.statusCode >= 300 || !request.auth) return payload;
     const url = request.routeOptions.url ?? '';
-    if (SELF_AUDITED.test(url)) return;
-    if (!request.auth.staff && !CONFIGURATION.test(url)) return;
+    if (SELF_AUDITED.test(url)) return payload;
+    if (!request.auth.staff && !CONFIGURATION.test(url)) return payload;
     const params = (request.params ?? {}) as Record<string, string>;
     const resource = url.replace(/^\/v1\//, '').split('/')[0] ?? 'api';
     try {
@@ -34,5 +35,6 @@ export function auditConsoleChanges(app: FastifyInstance, platform: Platform): v
     } catch (err) {
       request.log.warn({ err, reqId: request.id }, 'could not write the audit entry');
     }
+    return payload;
   });
 }

@@ -38,6 +38,7 @@ export interface StaffClient {
   csrf: string;
   user: { id: string; email: string; role: string };
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely, as the harness does
   json<T = Record<string, any>>(
     method: string,
     path: string,
@@ -51,6 +52,7 @@ export async function signIn(
   email: string,
   password: string,
   totpCode?: string,
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely, as the harness does
 ): Promise<{ status: number; body: any; headers: Headers; client?: StaffClient }> {
   const res = await fetch(`${base}/v1/auth/sign-in`, {
     method: 'POST',

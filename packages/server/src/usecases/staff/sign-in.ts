@@ -79,9 +79,8 @@ export async function signIn(
   }
   const db = platform.database.db;
   const [user] = (await staff.findStaffUsersByEmail(db, email)).filter((u) => !u.disabledAt);
-  const ok = user
-    ? await verifyPassword(user.passwordHash, input.password)
-    : (await verifyPassword(await dummyHash(), input.password), false);
+  // An unknown email costs the same hash as a known one, so timing does not reveal which emails exist.
+  const ok = await verifyPassword(user ? user.passwordHash : await dummyHash(), input.password);
   if (!user || !ok) {
     noteFailure(platform, email);
     platform.logger.info({ event: 'staff.sign_in_failed', ip: client.ip }, 'console sign-in failed');
