@@ -74,7 +74,7 @@ describe.each(await testDialects())('console staff users and sign-in, on %s', (d
       body: JSON.stringify({ email: 'x@example.com' }),
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.code).toBe('VALIDATION_FAILED');
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
     const short = await server.api.json('POST', '/v1/staff', {
       email: 'a@example.com',
       password: 'short',

@@ -59,7 +59,8 @@ export async function signIn(
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password, ...(totpCode && { totpCode }) }),
   });
-  const body = await res.json();
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely, as the harness does
+  const body: any = await res.json();
   if (res.status !== 200) return { status: res.status, body, headers: res.headers };
   const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
   return {
