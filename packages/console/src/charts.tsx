@@ -27,7 +27,7 @@ export function StackedBars({
   const every = Math.max(1, Math.ceil(rows.length / 8));
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
         {ticks.map((t) => {
           const y = pad.top + innerH - (t / max) * innerH;
           return (

@@ -547,8 +547,11 @@ function Zoom({ src, label, onClose }: { src: string; label: string; onClose: ()
           Close
         </button>
       </div>
-      <div
+      <section
         class="zoom-stage"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the scrollable stage must be reachable to pan with the arrow keys
+        tabIndex={0}
+        aria-label="Zoomed image; scroll or use the arrow keys to pan"
         onWheel={(e) => {
           e.preventDefault();
           zoom(e.deltaY < 0 ? 1.1 : 0.9);
@@ -559,7 +562,7 @@ function Zoom({ src, label, onClose }: { src: string; label: string; onClose: ()
           alt={label}
           style={{ transform: `scale(${scale}) rotate(${rotation}deg)`, transformOrigin: 'top left' }}
         />
-      </div>
+      </section>
     </dialog>
   );
 }
