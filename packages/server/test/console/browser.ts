@@ -45,7 +45,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 export async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
   const results = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({
+    (globalThis as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({
       resultTypes: ['violations'],
     }),
   )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };

@@ -92,7 +92,9 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
     const img = page.getByRole('img', { name: 'document-front' });
     await img.waitFor();
     await expect
-      .poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth))
+      .poll(() =>
+        img.evaluate((i) => (i as unknown as { complete: boolean; naturalWidth: number }).naturalWidth),
+      )
       .toBeGreaterThan(100);
     const check = page.getByRole('article', { name: 'image-quality check' });
     await expect.poll(() => check.textContent()).toMatch(/MEDIA_MISSING/);
@@ -272,7 +274,7 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
     axe['viewer-case'] = await axeViolations(page);
     // Even a hand-made request with the CSRF token is refused by role.
     const status = await page.evaluate(async (id) => {
-      const me = await (await fetch('/v1/auth/session')).json();
+      const me = (await (await fetch('/v1/auth/session')).json()) as { csrfToken: string };
       const r = await fetch(`/v1/sessions/${id}/review`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
