@@ -130,7 +130,8 @@ export function CasePage({ id, me }: { id: string; me: Me }) {
         <div>
           <dt>Decision</dt>
           <dd>
-            <Badge value={d.status} /> {d.decidedBy && <span class="muted">by {decidedBy(d.decidedBy)}</span>}
+            <Badge value={d.status} />{' '}
+            {d.decidedBy && <span class="muted">by {decidedBy(d.decidedBy, data.audit)}</span>}
           </dd>
         </div>
         <div>
@@ -292,9 +293,13 @@ export function CasePage({ id, me }: { id: string; me: Me }) {
   );
 }
 
-function decidedBy(v: unknown): string {
+/** "the engine", or the reviewer's email as the audit log recorded it (else their actor id). */
+function decidedBy(v: unknown, audit: { actor: string; actorLabel: string | null }[]): string {
   if (v === 'engine') return 'the engine';
-  if (v && typeof v === 'object' && 'reviewer' in v) return String((v as { reviewer: string }).reviewer);
+  if (v && typeof v === 'object' && 'reviewer' in v) {
+    const id = String((v as { reviewer: string }).reviewer);
+    return audit.find((e) => e.actor === id && e.actorLabel)?.actorLabel ?? id;
+  }
   return String(v);
 }
 
