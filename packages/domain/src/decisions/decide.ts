@@ -27,6 +27,15 @@ export interface Decision {
   decidedAt: Date;
   /** Who decided: the engine, or a reviewer. */
   decidedBy: 'engine' | { reviewer: string };
+  /** A person's decision: their reason code and note and, when sending it back, the steps to do again. */
+  review?: ManualReview;
+}
+
+export interface ManualReview {
+  reasonCode?: string;
+  note?: string;
+  /** Upload contexts the applicant must provide again (resubmission only), e.g. ["document-front", "face"]. */
+  resubmitSteps?: string[];
 }
 
 /** Outcomes in order of severity: several results combine to the most severe (approve < review < resubmit < decline). */

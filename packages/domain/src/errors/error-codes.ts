@@ -5,8 +5,23 @@
 export const ERROR_CODES = {
   BAD_REQUEST: { status: 400, description: 'The request is malformed (for example invalid JSON).' },
   VALIDATION_FAILED: { status: 400, description: 'A field is missing, of the wrong type or out of range.' },
-  UNAUTHORIZED: { status: 401, description: 'No API key was given, or it is unknown or revoked.' },
-  FORBIDDEN: { status: 403, description: 'The credential may not do this.' },
+  UNAUTHORIZED: {
+    status: 401,
+    description: 'No API key or console sign-in was given, or it is unknown, revoked or expired.',
+  },
+  TOTP_REQUIRED: {
+    status: 401,
+    description: 'This staff account has a second factor: send the current 6-digit `totpCode` too.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    description: 'The credential may not do this (API keys act as admin; staff by role).',
+  },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    description:
+      'A console request that changes something must send the `X-CSRF-Token` of its sign-in, from its own origin.',
+  },
   NOT_FOUND: { status: 404, description: 'No such resource for this application.' },
   METHOD_NOT_ALLOWED: { status: 405, description: 'The method is not supported on this path.' },
   INVALID_TRANSITION: {
@@ -16,6 +31,20 @@ export const ERROR_CODES = {
   SESSION_NOT_ACCEPTING_MEDIA: {
     status: 409,
     description: 'Media can only be added before the session is submitted.',
+  },
+  CASE_CLAIMED: {
+    status: 409,
+    description:
+      'Another reviewer has claimed this case; it returns to the queue when they release it or the claim expires.',
+  },
+  NOT_IN_REVIEW: {
+    status: 409,
+    description: 'Only a session in status `review` can be approved, declined or sent back by a person.',
+  },
+  STAFF_EMAIL_TAKEN: { status: 409, description: 'A staff user with this email already exists.' },
+  LAST_ADMIN: {
+    status: 409,
+    description: 'The change would leave no active admin; make another user admin first.',
   },
   SESSION_EXPIRED: { status: 409, description: 'The session has expired.' },
   CONSENT_REQUIRED: {

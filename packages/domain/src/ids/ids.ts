@@ -22,7 +22,10 @@ export type IdPrefix =
   | 'alr'
   | 'fce'
   | 'blk'
-  | 'chl';
+  | 'chl'
+  | 'stf'
+  | 'sgn'
+  | 'aud';
 
 function encodeTime(ms: number): string {
   let out = '';

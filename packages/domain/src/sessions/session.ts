@@ -40,7 +40,7 @@ export interface SessionEvent {
   sessionId: string;
   type: string;
   data: Record<string, unknown>;
-  /** "api:<key id>", "applicant", "system", "reviewer:<id>" */
+  /** "api:<key id>", "applicant", "system", "staff:<staff user id>" (a console user) */
   actor: string;
   createdAt: Date;
 }

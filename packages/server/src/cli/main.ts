@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { ensureConsoleBuilt } from '@openidv/console/build';
 import { LIST_FORMATS, type ListFormat } from '@openidv/screening';
-import { apiKeys, applications, dialects } from '@openidv/storage';
+import { apiKeys, applications, dialects, staff } from '@openidv/storage';
 import { ConfigError, describeConfig, loadConfig } from '../config/config.ts';
 import { DIALECTS, isDialect } from '../dialects/dialect.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
@@ -19,6 +20,7 @@ import {
   showRiskData,
 } from '../usecases/risk/risk-data.ts';
 import { importList } from '../usecases/screening/import-list.ts';
+import { createStaffInput, createStaffUser, presentStaff } from '../usecases/staff/manage-staff.ts';
 import { buildJourneyIfStale, startServer } from './start-server.ts';
 
 const HELP = `openidv — self-hosted identity verification
@@ -40,6 +42,9 @@ Usage:
                                          numbers or a cloud provider's JSON), country-ipv4/6, asn-ipv4/6
                                          (ip-location-db CSV), disposable (email domains). Replaces the shipped copy.
   openidv risk-data show [--json]        The risk data in service, with source, licence and date.
+  openidv users create --email EMAIL --password PASSWORD --role admin|reviewer|viewer [--name NAME] [--json]
+                                         Create a console user (staff) who signs in at /console.
+  openidv users list [--json]            The console users.
   openidv migrate                        Bring the database schema up to date.
   openidv config                         Print every setting with its default.
 
@@ -87,6 +92,9 @@ async function main(argv: string[]): Promise<number> {
       format: { type: 'string' },
       date: { type: 'string' },
       licence: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
     },
   });
   const [command, sub, arg] = positionals;
@@ -98,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       const config = loadConfig();
       await buildJourneyIfStale();
+      await ensureConsoleBuilt();
       await startServer(config);
       return -1; // keeps running
     }
@@ -253,6 +262,43 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         }
         throw new UsageError(`Unknown keys command "${sub ?? ''}".`);
+      });
+    case 'users':
+      return withPlatform(async (platform) => {
+        const appId = await resolveApplication(platform, values.application);
+        if (sub === 'create') {
+          if (!values.email || !values.password || !values.role)
+            throw new UsageError('users create needs --email, --password and --role.');
+          const parsed = createStaffInput.safeParse({
+            email: values.email,
+            password: values.password,
+            role: values.role,
+            ...(values.name && { name: values.name }),
+          });
+          if (!parsed.success)
+            throw new UsageError(
+              parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'),
+            );
+          const u = await createStaffUser(platform, appId, parsed.data, {
+            id: 'system',
+            label: 'command line',
+          });
+          console.log(
+            values.json
+              ? JSON.stringify(presentStaff(u))
+              : `Created ${u.role} ${u.email} (${u.id}). Sign in at ${platform.config.publicUrl}/console`,
+          );
+          return 0;
+        }
+        if (sub === 'list') {
+          const users = (await staff.listStaffUsers(platform.database.db, appId)).map(presentStaff);
+          if (values.json) console.log(JSON.stringify(users));
+          else
+            for (const u of users)
+              console.log(`${u.id}  ${u.role.padEnd(8)}  ${u.email}${u.disabled ? '  (disabled)' : ''}`);
+          return 0;
+        }
+        throw new UsageError(`Unknown users command "${sub ?? ''}".`);
       });
     default:
       throw new UsageError(`Unknown command "${command}".`);

@@ -55,7 +55,7 @@ export async function startServer(
       `  API base URL:  ${base}/v1`,
       `  API reference: ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
       `  Journey links: ${base}/j/<token>  (each session's "url")`,
-      '  Console:       not part of this build yet',
+      `  Console:       ${base}/console   (create a user: npx openidv users create --email E --password P --role admin)`,
     ];
     if (created) {
       lines.push(

@@ -8,19 +8,25 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } fro
 import { veriffRoutes } from '../dialects/veriff/routes.ts';
 import type { Platform } from '../platform/platform.ts';
 import { WEBHOOK_EVENT_TYPES } from '../usecases/events/event-types.ts';
-import { bearerAuth } from './auth.ts';
+import { auditConsoleChanges } from './audit-hook.ts';
+import { authenticate } from './auth.ts';
 import { sendError, toDomainError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { applicationRoutes } from './routes/applications/application-routes.ts';
+import { authRoutes } from './routes/auth/auth-routes.ts';
+import { consoleRoutes } from './routes/console/console-routes.ts';
 import { dialectCredentialRoutes } from './routes/dialects/dialect-credential-routes.ts';
 import { documentRoutes } from './routes/documents/document-routes.ts';
 import { faceRoutes } from './routes/faces/face-routes.ts';
+import { insightRoutes } from './routes/insights/insight-routes.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
 import { keyRoutes } from './routes/keys/key-routes.ts';
 import { opsRoutes } from './routes/ops/ops-routes.ts';
+import { reviewRoutes } from './routes/reviews/review-routes.ts';
 import { blocklistRoutes } from './routes/risk/blocklist-routes.ts';
 import { screeningRoutes } from './routes/screening/screening-routes.ts';
 import { sessionRoutes } from './routes/sessions/session-routes.ts';
+import { staffRoutes } from './routes/staff/staff-routes.ts';
 import { webhookRoutes } from './routes/webhooks/webhook-routes.ts';
 import { workflowRoutes } from './routes/workflows/workflow-routes.ts';
 
@@ -80,7 +86,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
         version: '1',
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
         description: [
-          'Self-hosted identity verification. Authenticate with `Authorization: Bearer <api key>`.',
+          'Self-hosted identity verification. Authenticate with `Authorization: Bearer <api key>` (API keys act as admin), or — for the console at `/console` — with a staff sign-in cookie, whose role decides: `viewer` reads, `reviewer` also works cases (reviews, notes, the queue, screening alerts), `admin` does everything (keys, webhooks, workflows, staff users, the audit log). Console requests that change something send `X-CSRF-Token`.',
           '',
           'Every error is `{"error":{"code","message","requestId"}}` with one of these codes:',
           '',
@@ -93,9 +99,18 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       },
       servers: [{ url: config.publicUrl }],
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key.' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API key (acts as admin).' },
+          console: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'oidv_console',
+            description:
+              "A console sign-in (POST /v1/auth/sign-in); acts with the staff user's role. Changes also need the `X-CSRF-Token` header.",
+          },
+        },
       },
-      security: [{ bearer: [] }],
+      security: [{ bearer: [] }, { console: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -105,6 +120,8 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
 
   opsRoutes(app, platform);
   await journeyRoutes(app, platform);
+  journeyRoutes(app, platform);
+  consoleRoutes(app);
 
   await app.register(
     async (v1) => {
@@ -112,7 +129,8 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
         limits: { fileSize: config.uploadLimitBytes, files: 2, fields: 6, parts: 8 },
         throwFileSizeLimit: true,
       });
-      v1.addHook('onRequest', bearerAuth(platform));
+      v1.addHook('onRequest', authenticate(platform));
+      auditConsoleChanges(v1, platform);
       if (config.rateLimitPerMinute > 0) {
         await v1.register(fastifyRateLimit, {
           hook: 'preHandler',
@@ -140,6 +158,10 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       documentRoutes(v1, platform);
       applicationRoutes(v1, platform);
       blocklistRoutes(v1, platform);
+      authRoutes(v1, platform);
+      staffRoutes(v1, platform);
+      reviewRoutes(v1, platform);
+      insightRoutes(v1, platform);
     },
     { prefix: '/v1' },
   );

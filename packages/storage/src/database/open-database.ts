@@ -8,6 +8,7 @@ import * as initial from '../migrations/0001-initial.ts';
 import * as screening from '../migrations/0002-screening.ts';
 import * as dialects from '../migrations/0003-dialects.ts';
 import * as risk from '../migrations/0006-risk.ts';
+import * as console_ from '../migrations/0007-console.ts';
 import * as faces from '../migrations/0008-faces.ts';
 import * as mediaDigest from '../migrations/0009-media-digest.ts';
 import type { DB } from './schema.ts';
@@ -87,6 +88,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0002-screening': screening,
   '0003-dialects': dialects,
   '0006-risk': risk,
+  '0007-console': console_,
   '0008-faces': faces,
   '0009-media-digest': mediaDigest,
 };

@@ -282,6 +282,59 @@ export interface DialectIdsTable {
   created_at: number;
 }
 
+/** Console users (compliance staff and engineers). Emails are lower-cased. */
+export interface StaffUsersTable {
+  id: string;
+  application_id: string;
+  email: string;
+  name: string | null;
+  /** argon2id PHC string. */
+  password_hash: string;
+  role: string; // admin | reviewer | viewer
+  /** TOTP secret sealed with the master key; set during enrolment, active once totp_enabled_at is set. */
+  totp_secret_enc: string | null;
+  totp_enabled_at: number | null;
+  created_at: number;
+  updated_at: number;
+  last_sign_in_at: number | null;
+  disabled_at: number | null;
+}
+
+/** Console sign-ins: the cookie carries a random token, only its SHA-256 is stored. */
+export interface StaffSessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  application_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+/** Who did what, when, with the state before and after (JSON). */
+export interface AuditLogTable {
+  id: string;
+  application_id: string;
+  actor: string; // staff:<id> | api:<key id> | system
+  actor_label: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  before: string | null;
+  after: string | null;
+  created_at: number;
+}
+
+/** A reviewer working a case; claims expire so an abandoned case returns to the queue. */
+export interface ReviewClaimsTable {
+  session_id: string;
+  application_id: string;
+  actor: string;
+  actor_label: string | null;
+  claimed_at: number;
+  expires_at: number;
+}
+
 export interface DB {
   applications: ApplicationsTable;
   api_keys: ApiKeysTable;
@@ -305,4 +358,8 @@ export interface DB {
   dialect_ids: DialectIdsTable;
   risk_signals: RiskSignalsTable;
   blocklist_entries: BlocklistEntriesTable;
+  staff_users: StaffUsersTable;
+  staff_sessions: StaffSessionsTable;
+  audit_log: AuditLogTable;
+  review_claims: ReviewClaimsTable;
 }

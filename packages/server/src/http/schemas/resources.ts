@@ -83,6 +83,16 @@ export const decisionSchema = z
     riskLabels: z.array(z.string()),
     decidedAt: z.string().nullable(),
     decidedBy: z.union([z.literal('engine'), z.object({ reviewer: z.string() })]).nullable(),
+    review: z
+      .object({
+        reasonCode: z.string().optional(),
+        note: z.string().optional(),
+        resubmitSteps: z.array(z.string()).optional(),
+      })
+      .nullable()
+      .describe(
+        "A person's decision: reason code, note, and the steps to redo when sent back (null for the engine's).",
+      ),
     vendorData: z.string().nullable(),
   })
   .meta({ id: 'Decision' });

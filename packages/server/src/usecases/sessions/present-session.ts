@@ -56,6 +56,7 @@ export function presentDecision(s: Session, attempt: Attempt | undefined) {
     riskLabels: d?.riskLabels ?? [],
     decidedAt: d ? new Date(d.decidedAt).toISOString() : null,
     decidedBy: d?.decidedBy ?? null,
+    review: d?.review ?? null,
     vendorData: s.vendorData,
   };
 }

@@ -10,7 +10,7 @@ import {
   type Session,
   type SessionEvidence,
 } from '@openidv/domain';
-import { jobs, media, sessions, workflows } from '@openidv/storage';
+import { type Executor, jobs, media, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { ENROL_FACE_JOB } from '../faces/enrol-face.ts';
@@ -177,7 +177,9 @@ export async function storeDecision(
   attemptId: string,
   decision: Decision,
   actor: string,
-): Promise<void> {
+  /** More writes in the same transaction, once the session has moved (a review's audit entry). */
+  alsoInTransaction?: (tx: Executor) => Promise<void>,
+): Promise<boolean> {
   const now = platform.now().getTime();
   const stored = await platform.database.db.transaction().execute(async (tx) => {
     const moved = await sessions.updateSessionStatus(
@@ -217,12 +219,14 @@ export async function storeDecision(
         decision: presentDecision(fresh, attempt),
       },
     );
+    await alsoInTransaction?.(tx);
     return true;
   });
   if (stored) {
     platform.metrics.decisions.inc({ status: decision.status });
     platform.wake();
   }
+  return stored;
 }
 
 /** When every retry of the pipeline failed, the session goes to a person instead of staying in processing. */

@@ -75,3 +75,49 @@ export async function redeliver(
   platform.wake();
   return (await webhooks.findDelivery(platform.database.db, delivery.id))!;
 }
+
+/**
+ * Sends a `webhook.test` event to one endpoint, signed like every delivery, so an integrator can check their
+ * receiver and its signature verification. It is logged with the endpoint's deliveries.
+ */
+export async function sendTestEvent(platform: Platform, applicationId: string, endpointId: string) {
+  const endpoint = await webhooks.findEndpoint(platform.database.db, applicationId, endpointId);
+  if (!endpoint) throw new DomainError('NOT_FOUND', `No webhook endpoint ${endpointId}.`);
+  const now = platform.now();
+  const eventId = newId('evt', now.getTime());
+  const deliveryId = newId('whd', now.getTime());
+  const payload = JSON.stringify({
+    id: eventId,
+    type: 'webhook.test',
+    createdAt: now.toISOString(),
+    applicationId,
+    data: { message: 'A test event from openidv. Verify its signature as for any other event.' },
+  });
+  await platform.database.db.transaction().execute(async (tx) => {
+    await webhooks.insertDelivery(tx, {
+      id: deliveryId,
+      applicationId,
+      endpointId: endpoint.id,
+      sessionId: null,
+      eventId,
+      eventType: 'webhook.test',
+      payload,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lastAttemptAt: null,
+      lastStatusCode: null,
+      lastError: null,
+      createdAt: now,
+    });
+    await jobs.enqueueJob(tx, {
+      type: 'webhook.deliver',
+      payload: { deliveryId, manual: true },
+      runAt: now.getTime(),
+      maxAttempts: 3,
+      now: now.getTime(),
+    });
+  });
+  platform.wake();
+  return (await webhooks.findDelivery(platform.database.db, deliveryId))!;
+}

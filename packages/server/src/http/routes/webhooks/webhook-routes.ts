@@ -10,6 +10,7 @@ import {
   createEndpointInput,
   deleteEndpoint,
   redeliver,
+  sendTestEvent,
 } from '../../../usecases/webhooks/manage-endpoints.ts';
 import { requireAuth } from '../../auth.ts';
 import { errorResponses } from '../../errors.ts';
@@ -206,6 +207,26 @@ export function webhookRoutes(app: FastifyInstance, platform: Platform): void {
       const auth = requireAuth(request);
       const d = await redeliver(platform, auth.applicationId, request.params.id, request.params.deliveryId);
       return reply.code(202).send(presentDelivery(d));
+    },
+  );
+
+  r.post(
+    '/webhooks/:id/test',
+    {
+      schema: {
+        tags,
+        summary: 'Send a test event',
+        description:
+          'Queues a signed `webhook.test` event (`{id, type, createdAt, applicationId, data: {message}}`) to this endpoint now; it appears in the delivery log.',
+        params: idParams,
+        response: { 202: webhookDeliverySchema, ...errorResponses(401, 403, 404, 429) },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireAuth(request);
+      return reply
+        .code(202)
+        .send(presentDelivery(await sendTestEvent(platform, auth.applicationId, request.params.id)));
     },
   );
 }
