@@ -120,7 +120,6 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
 
   opsRoutes(app, platform);
   await journeyRoutes(app, platform);
-  journeyRoutes(app, platform);
   consoleRoutes(app);
 
   await app.register(

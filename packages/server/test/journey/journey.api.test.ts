@@ -47,7 +47,7 @@ describe.each(await testDialects())('the journey API (%s)', (dialect) => {
     expect(r.body).toMatchObject({
       reference: s.id,
       phase: 'consent',
-      status: 'created',
+      status: 'started',
       locale: 'et',
       application: { name: 'Acme', logo: null, primaryColor: null },
       plan: { steps: ['consent', 'document', 'selfie', 'review'], selfie: { liveness: false } },
@@ -60,8 +60,8 @@ describe.each(await testDialects())('the journey API (%s)', (dialect) => {
     expect(r.headers.get('cache-control')).toBe('no-store');
     expect(r.headers.get('referrer-policy')).toBe('no-referrer');
     expect(r.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
-    // Opening the page does not start the session; consent does.
-    expect((await server.api.json('GET', `/v1/sessions/${s.id}`)).body.status).toBe('created');
+    // Opening the page starts the session (the applicant landed in the flow); consent gates the uploads.
+    expect((await server.api.json('GET', `/v1/sessions/${s.id}`)).body.status).toBe('started');
   });
 
   it('answers unknown tokens with NOT_FOUND in the standard error shape', async () => {

@@ -166,7 +166,8 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
     expect(await page.locator('.checks li').allTextContents()).toHaveLength(4);
     expect(await page.locator('img.logo').getAttribute('alt')).toBe('Acme Bank');
     await expectAccessible(page, 'phone', '01-consent');
-    expect((await server.api.json('GET', `/v1/sessions/${s.id}`)).body.status).toBe('created');
+    // Landing in the flow starts the session; consent lets the applicant go on.
+    expect((await server.api.json('GET', `/v1/sessions/${s.id}`)).body.status).toBe('started');
 
     await page.getByRole('button', { name: 'I agree, start' }).click();
     await expectHeading(page, 'Choose your document');
