@@ -30,7 +30,7 @@ export interface JourneyState {
       types: { type: string; sides: Side[] }[];
       countries: { code: string; region: string | null }[];
     } | null;
-    selfie: { liveness: boolean } | null;
+    selfie: { liveness: boolean; challenge: boolean } | null;
     checks: string[];
   };
   consented: boolean;
@@ -56,6 +56,8 @@ export class ApiError extends Error {
     this.status = status;
   }
 }
+
+export type ChallengeStep = 'turn-left' | 'turn-right' | 'move-closer' | 'move-back';
 
 export const apiBase = `${location.pathname.replace(/\/+$/, '')}/api`;
 
@@ -85,6 +87,8 @@ export const api = {
   consent: (accept: boolean, locale: string) => call<JourneyState>('consent', json({ accept, locale })),
   step: (step: ProgressStep) => call<Progress>('step', json({ step })),
   submit: () => call<JourneyState>('submit', { method: 'POST' }),
+  challenge: () =>
+    call<{ id: string; steps: ChallengeStep[]; issuedAt: string }>('liveness-challenge', { method: 'POST' }),
   upload(context: string, blob: Blob) {
     const form = new FormData();
     form.append('context', context);

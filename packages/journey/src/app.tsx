@@ -345,7 +345,8 @@ export function App() {
             title={t('selfieTitle')}
             hint={t('selfieHint')}
             aspect={0.75}
-            burst={state?.plan.selfie?.liveness ? 2 : 0}
+            burst={state?.plan.selfie?.liveness && !state.plan.selfie.challenge ? 2 : 0}
+            challenge={state?.plan.selfie?.challenge ? async () => (await api.challenge()).steps : undefined}
             progressLabel={stepLabel()}
             send={(photo, burst) => upload('face', photo, burst)}
           />
@@ -400,11 +401,12 @@ function Redirect(props: { t: Translate; url: string | null; name: string }) {
 
 const CHECK_TEXT: Record<
   string,
-  'check_document' | 'check_face' | 'check_liveness' | 'check_quality' | 'check_aml'
+  'check_document' | 'check_face' | 'check_liveness' | 'check_active_liveness' | 'check_quality' | 'check_aml'
 > = {
   document: 'check_document',
   'face-match': 'check_face',
   liveness: 'check_liveness',
+  'active-liveness': 'check_active_liveness',
   'image-quality': 'check_quality',
   aml: 'check_aml',
 };

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ChallengeStep } from './api.ts';
 import { CameraError, type CameraProblem, grabFrame, openCamera, smallCopy, stopCamera } from './camera.ts';
 import type { Translate } from './i18n/index.ts';
 import { measureFrame, type QualityIssue, qualityIssue } from './quality.ts';
@@ -13,6 +14,11 @@ export interface CaptureProps {
   aspect: number;
   /** Extra frames to take after the photo (a short selfie burst for liveness). */
   burst?: number;
+  /**
+   * Active liveness: called after the photo to get the server's challenge; each step's instruction is shown
+   * while frames are recorded, and the frames are sent as the burst (unmirrored, as the camera gives them).
+   */
+  challenge?: (() => Promise<ChallengeStep[]>) | undefined;
   /** Sends the photo (and burst frames); rejects with a message to show. */
   send(photo: Blob, burst: Blob[]): Promise<void>;
   progressLabel?: string | undefined;
@@ -64,6 +70,7 @@ export function Capture(props: CaptureProps) {
   const [shot, setShot] = useState<Shot | null>(null);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [instruction, setInstruction] = useState<string | null>(null);
   const video = useRef<HTMLVideoElement>(null);
   const stream = useRef<MediaStream | null>(null);
 
@@ -106,6 +113,26 @@ export function Capture(props: CaptureProps) {
     if (!v || v.readyState < 2) return;
     const blob = await grabFrame(v);
     const burst: Blob[] = [];
+    if (props.challenge) {
+      setInstruction(t('challengeRecording'));
+      try {
+        const steps = await props.challenge();
+        burst.push(await grabFrame(v)); // where the face starts
+        for (const step of steps) {
+          setInstruction(t(`ch_${step}`));
+          await sleep(1500); // time to move
+          for (let i = 0; i < 3; i++) {
+            burst.push(await grabFrame(v));
+            await sleep(300);
+          }
+        }
+      } catch (e) {
+        setInstruction(null);
+        setError(t('uploadFailed', { message: (e as Error).message }));
+        return;
+      }
+      setInstruction(null);
+    }
     for (let i = 0; i < (props.burst ?? 0); i++) {
       await sleep(250);
       burst.push(await grabFrame(v));
@@ -178,11 +205,22 @@ export function Capture(props: CaptureProps) {
             />
             <div class="guide" style={{ aspectRatio: String(props.aspect) }} aria-hidden="true" />
           </div>
-          <p class={`hint ${issue ? 'bad' : issue === null ? 'good' : ''}`} role="status" aria-live="polite">
-            {!ready ? t('cameraStarting') : t(issue ? `q_${issue}` : 'q_ok')}
-          </p>
+          {instruction ? (
+            <p class="hint challenge" role="status" aria-live="assertive">
+              {instruction}
+            </p>
+          ) : (
+            <p
+              class={`hint ${issue ? 'bad' : issue === null ? 'good' : ''}`}
+              role="status"
+              aria-live="polite"
+            >
+              {!ready ? t('cameraStarting') : t(issue ? `q_${issue}` : 'q_ok')}
+            </p>
+          )}
+          {props.challenge && !instruction && <p class="muted">{t('challengeIntro')}</p>}
           <div class="actions">
-            <button type="button" class="primary" onClick={take} disabled={!ready}>
+            <button type="button" class="primary" onClick={take} disabled={!ready || instruction !== null}>
               {t('capture')}
             </button>
             <button type="button" class="link" onClick={() => setMode('upload')}>

@@ -80,7 +80,8 @@ export function createActiveLivenessCheck(
       },
       REPLAYED_MEDIA: {
         action: 'decline',
-        description: 'Challenge frames were taken before the challenge was issued, or were uploaded before.',
+        description:
+          'Challenge frames repeat each other exactly (a still picture), were taken before the challenge was issued, or were uploaded before.',
       },
     },
     async run(evidence, config, services): Promise<CheckOutput> {
@@ -123,7 +124,7 @@ export function createActiveLivenessCheck(
       if (early.length || replayed.length || repeated.length) {
         return fail(
           'REPLAYED_MEDIA',
-          'Some challenge frames are older than the challenge or were sent before.',
+          'Some challenge frames repeat each other byte for byte (a still picture), are older than the challenge, or were sent before.',
           {
             earlierThanChallenge: early.map((f) => f.id),
             seenInOtherAttempts: replayed.map((f) => f.id),

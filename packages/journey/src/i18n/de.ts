@@ -104,5 +104,13 @@ export const de: Dictionary = {
     'Diesen Prüfungslink gibt es nicht oder er wurde gelöscht. Prüfen Sie den Link oder fordern Sie einen neuen an.',
   errorTitle: 'Etwas ist schiefgelaufen',
   errorText: 'Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
+  challengeIntro: 'Folgen Sie den Anweisungen auf dem Bildschirm.',
+  'ch_turn-left': 'Drehen Sie den Kopf langsam nach links',
+  'ch_turn-right': 'Drehen Sie den Kopf langsam nach rechts',
+  'ch_move-closer': 'Halten Sie das Telefon näher an Ihr Gesicht',
+  'ch_move-back': 'Halten Sie das Telefon weiter weg',
+  challengeRecording: 'Aufnahme läuft, bitte warten…',
+  check_active_liveness:
+    'Sie werden gebeten, sich vor der Kamera zu bewegen, um zu zeigen, dass Sie anwesend sind.',
   resubmitNotice: 'Bitte nehmen Sie neue Fotos auf: Die bisherigen waren nicht verwendbar.',
 };

@@ -109,6 +109,13 @@ export const en = {
   unknownText: 'This verification link does not exist or was deleted. Check the link or ask for a new one.',
   errorTitle: 'Something went wrong',
   errorText: 'Check your connection and try again.',
+  challengeIntro: 'Follow the instructions on the screen.',
+  'ch_turn-left': 'Turn your head slowly to your left',
+  'ch_turn-right': 'Turn your head slowly to your right',
+  'ch_move-closer': 'Bring the phone closer to your face',
+  'ch_move-back': 'Move the phone further away',
+  challengeRecording: 'Recording, hold on…',
+  check_active_liveness: 'You are asked to move in front of the camera to show you are present.',
   resubmitNotice: 'Please take new photos: the previous ones could not be used.',
 } as const;
 

@@ -104,5 +104,12 @@ export const es: Dictionary = {
     'Este enlace de verificación no existe o se ha eliminado. Compruebe el enlace o pida uno nuevo.',
   errorTitle: 'Algo ha salido mal',
   errorText: 'Compruebe su conexión e inténtelo de nuevo.',
+  challengeIntro: 'Siga las instrucciones de la pantalla.',
+  'ch_turn-left': 'Gire la cabeza despacio hacia la izquierda',
+  'ch_turn-right': 'Gire la cabeza despacio hacia la derecha',
+  'ch_move-closer': 'Acerque el teléfono a su cara',
+  'ch_move-back': 'Aleje el teléfono',
+  challengeRecording: 'Grabando, un momento…',
+  check_active_liveness: 'Se le pide que se mueva ante la cámara para mostrar que está presente.',
   resubmitNotice: 'Haga fotos nuevas, por favor: las anteriores no se pudieron usar.',
 };

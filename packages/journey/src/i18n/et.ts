@@ -102,5 +102,12 @@ export const et: Dictionary = {
   unknownText: 'Seda tuvastamislinki pole olemas või see on kustutatud. Kontrollige linki või küsige uus.',
   errorTitle: 'Midagi läks valesti',
   errorText: 'Kontrollige ühendust ja proovige uuesti.',
+  challengeIntro: 'Järgige ekraanil olevaid juhiseid.',
+  'ch_turn-left': 'Pöörake pead aeglaselt vasakule',
+  'ch_turn-right': 'Pöörake pead aeglaselt paremale',
+  'ch_move-closer': 'Tooge telefon näole lähemale',
+  'ch_move-back': 'Viige telefon kaugemale',
+  challengeRecording: 'Salvestan, oodake…',
+  check_active_liveness: 'Teil palutakse kaamera ees liikuda, et näidata, et olete kohal.',
   resubmitNotice: 'Palun tehke uued fotod: eelmisi ei saanud kasutada.',
 };

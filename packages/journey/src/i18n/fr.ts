@@ -104,5 +104,12 @@ export const fr: Dictionary = {
     "Ce lien de vérification n'existe pas ou a été supprimé. Vérifiez le lien ou demandez-en un nouveau.",
   errorTitle: 'Une erreur est survenue',
   errorText: 'Vérifiez votre connexion et réessayez.',
+  challengeIntro: 'Suivez les instructions à l’écran.',
+  'ch_turn-left': 'Tournez lentement la tête vers la gauche',
+  'ch_turn-right': 'Tournez lentement la tête vers la droite',
+  'ch_move-closer': 'Rapprochez le téléphone de votre visage',
+  'ch_move-back': 'Éloignez le téléphone',
+  challengeRecording: 'Enregistrement, un instant…',
+  check_active_liveness: 'On vous demande de bouger devant la caméra pour montrer que vous êtes présent.',
   resubmitNotice: "Merci de reprendre les photos : les précédentes n'étaient pas utilisables.",
 };

@@ -419,6 +419,53 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it("active liveness: the selfie step shows the server's challenge, records it and sends the frames", async () => {
+    cameraShows(faceVideo);
+    const wf = await server.api.json('POST', '/v1/workflows', {
+      name: 'Selfie with a challenge',
+      checks: [{ type: 'active-liveness', config: { steps: ['move-closer', 'move-back'], stepCount: 2 } }],
+    });
+    const s = await newSession({ workflowId: wf.body.id, vendorData: 'challenge-1' });
+    const context = await browser.newContext({ ...PHONE, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(s.url);
+    await expectHeading(page, 'Verify your identity');
+    await page.getByRole('button', { name: 'I agree, start' }).click();
+    await expectHeading(page, 'Take a selfie');
+    await expect
+      .poll(() => page.locator('main').textContent())
+      .toContain('Follow the instructions on the screen.');
+    const snap = page.getByRole('button', { name: 'Take photo' });
+    await expect.poll(() => snap.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await snap.click();
+    // Each step's instruction is shown while it is recorded.
+    const instruction = page.locator('.hint.challenge');
+    await expect
+      .poll(async () => (await instruction.count()) && instruction.textContent(), { timeout: 10_000 })
+      .toMatch(/Bring the phone closer to your face|Move the phone further away/);
+    await screenshot(page, 'phone', '11-challenge');
+    await expectHeading(page, 'Check your photo');
+    await page.getByRole('button', { name: 'Use this photo' }).click();
+    await expect.poll(() => heading(page).textContent(), { timeout: 15_000 }).toBe('Ready to send');
+    await page.getByRole('button', { name: 'Send verification' }).click();
+    await expect.poll(() => heading(page).textContent(), { timeout: 15_000 }).toBe('Thank you');
+
+    // A baseline frame and three per step, taken after the challenge was issued.
+    const media = await server.api.json('GET', `/v1/sessions/${s.id}/media`);
+    expect(media.body.data.filter((m: { context: string }) => m.context === 'liveness')).toHaveLength(7);
+    const decision = await waitFor(async () => {
+      const d = await server.api.json('GET', `/v1/sessions/${s.id}/decision`);
+      return d.body.status !== 'pending' && d.body;
+    }, 60_000);
+    const check = decision.checks[0];
+    expect(check.type).toBe('active-liveness');
+    // The fake camera plays a still picture, so the recorded frames repeat each other byte for byte: a
+    // picture held up to the camera, which the check refuses as replayed media.
+    expect(decision.reasons.map((r: { code: string }) => r.code)).toEqual(['REPLAYED_MEDIA']);
+    expect(check.evidence.repeatedInThisAttempt.length).toBeGreaterThan(0);
+    await context.close();
+  });
+
   it('shows a clear page for unknown, expired, finished and cancelled links', async () => {
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();

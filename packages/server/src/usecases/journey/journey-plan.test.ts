@@ -22,7 +22,7 @@ describe('the journey asks for what the workflow checks', () => {
       { code: 'EST', region: 'EE' },
       { code: 'DEU', region: 'DE' },
     ]);
-    expect(plan.selfie).toEqual({ required: true, liveness: true });
+    expect(plan.selfie).toEqual({ required: true, liveness: true, challenge: false });
   });
 
   it('image quality alone decides from its required photos, and a required back applies to every type', () => {
@@ -38,7 +38,13 @@ describe('the journey asks for what the workflow checks', () => {
   it('a selfie-only workflow (face against a reference photo) has no document step', () => {
     const plan = journeyPlan({ checks: [{ type: 'face-match', config: {} }] });
     expect(plan.steps).toEqual(['consent', 'selfie', 'review']);
-    expect(plan.selfie).toEqual({ required: true, liveness: false });
+    expect(plan.selfie).toEqual({ required: true, liveness: false, challenge: false });
+  });
+
+  it('an active-liveness check makes the selfie step record the challenge', () => {
+    const plan = journeyPlan({ checks: [{ type: 'active-liveness', config: {} }] });
+    expect(plan.steps).toEqual(['consent', 'selfie', 'review']);
+    expect(plan.selfie).toEqual({ required: true, liveness: false, challenge: true });
   });
 
   it('a workflow that needs no photos (screening only) is consent and review', () => {

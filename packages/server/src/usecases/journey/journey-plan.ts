@@ -25,7 +25,8 @@ export interface JourneyPlan {
     /** Issuing states the workflow accepts (ISO 3166-1 alpha-3, and alpha-2 for the browser's names); empty: any. */
     countries: { code: string; region: string | null }[];
   } | null;
-  selfie: { required: boolean; liveness: boolean } | null;
+  /** `challenge`: the workflow runs active liveness, so the selfie step records the server's challenge. */
+  selfie: { required: boolean; liveness: boolean; challenge: boolean } | null;
   /** Check types, for the consent screen ("what is checked"). */
   checks: string[];
 }
@@ -53,7 +54,8 @@ export function journeyPlan(workflow: Pick<WorkflowDefinition, 'checks'>): Journ
     sides: backRequired ? (['front', 'back'] as ('front' | 'back')[]) : [...DOCUMENT_SIDES[type]],
   }));
   const liveness = byType.has('liveness');
-  const needsSelfie = byType.has('face-match') || liveness || iqRequired.includes('face');
+  const challenge = byType.has('active-liveness');
+  const needsSelfie = byType.has('face-match') || liveness || challenge || iqRequired.includes('face');
   const steps: JourneyStep[] = ['consent'];
   if (needsDocument) steps.push('document');
   if (needsSelfie) steps.push('selfie');
@@ -70,7 +72,7 @@ export function journeyPlan(workflow: Pick<WorkflowDefinition, 'checks'>): Journ
           })),
         }
       : null,
-    selfie: needsSelfie ? { required: true, liveness } : null,
+    selfie: needsSelfie ? { required: true, liveness, challenge } : null,
     checks: workflow.checks.map((c) => c.type),
   };
 }

@@ -234,7 +234,7 @@ export const journeyStateSchema = z
             .describe('Accepted issuing states (ISO alpha-3 `code`, alpha-2 `region`); empty: any.'),
         })
         .nullable(),
-      selfie: z.object({ required: z.boolean(), liveness: z.boolean() }).nullable(),
+      selfie: z.object({ required: z.boolean(), liveness: z.boolean(), challenge: z.boolean() }).nullable(),
       checks: z.array(z.string()).describe("The workflow's check types, named on the consent screen."),
     }),
     consented: z.boolean(),
