@@ -15,6 +15,8 @@ interface Draft {
   checks: Step[];
   sessionLifetimeSeconds?: number | undefined;
   isDefault: boolean;
+  /** Rules over the check results (issue 8); kept as the API returns them so a save never drops them. */
+  rules: unknown[];
 }
 
 const ACTIONS = ['decline', 'review', 'resubmit', 'none'];
@@ -36,6 +38,7 @@ export function WorkflowsPage({ me }: { me: Me }) {
       checks: w.checks.map((c: any) => ({ ...c, config: c.config ?? {} })),
       sessionLifetimeSeconds: w.sessionLifetimeSeconds,
       isDefault: w.isDefault,
+      rules: w.rules ?? [],
     });
   return (
     <section>
@@ -45,7 +48,14 @@ export function WorkflowsPage({ me }: { me: Me }) {
             type="button"
             class="secondary"
             onClick={() =>
-              setDraft({ id: null, name: 'New workflow', description: '', checks: [], isDefault: false })
+              setDraft({
+                id: null,
+                name: 'New workflow',
+                description: '',
+                checks: [],
+                isDefault: false,
+                rules: [],
+              })
             }
           >
             New workflow
@@ -108,6 +118,7 @@ function Editor({
   const [configText, setConfigText] = useState<string[]>(
     initial.checks.map((c) => JSON.stringify(c.config, null, 2)),
   );
+  const [rulesText, setRulesText] = useState(JSON.stringify(initial.rules, null, 2));
   const [adding, setAdding] = useState('');
   const [saved, setSaved] = useState('');
   const action = useAction();
@@ -150,7 +161,14 @@ function Editor({
           ...(c.reasonActions && Object.keys(c.reasonActions).length && { reasonActions: c.reasonActions }),
         };
       });
+      let rules: unknown;
+      try {
+        rules = JSON.parse(rulesText || '[]');
+      } catch {
+        throw new Error('The rules are not valid JSON.');
+      }
       const body = {
+        ...(Array.isArray(rules) && rules.length && { rules }),
         name: d.name,
         ...(d.description && { description: d.description }),
         checks,
@@ -310,6 +328,17 @@ function Editor({
             );
           })}
         </ol>
+        <Field
+          label="Rules (JSON)"
+          hint='Combine check results into actions, e.g. [{"id":"tor_mismatch","name":"Tor and country mismatch","if":{"all":[{"reason":"IP_TOR"},{"reason":"IP_COUNTRY_MISMATCH"}]},"then":"review"}]. Checked when saved.'
+        >
+          <textarea
+            class="mono"
+            rows={Math.min(16, rulesText.split('\n').length + 1)}
+            value={rulesText}
+            onInput={(e) => setRulesText(e.currentTarget.value)}
+          />
+        </Field>
         <div class="row">
           <Field label="Add a check">
             <select value={adding} onChange={(e) => setAdding(e.currentTarget.value)}>

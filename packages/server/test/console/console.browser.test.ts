@@ -199,14 +199,27 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
     await page.getByRole('button', { name: 'Revoke from the console' }).click();
     await page.getByText('revoked').waitFor();
 
-    // Workflow editor: change a threshold and the action, save a new version.
+    // Workflow editor: the workflow's rules are shown, and a save from the console keeps them.
+    const rule = {
+      id: 'blurry_to_person',
+      name: 'Blurry photos go to a person',
+      if: { reason: 'IMAGE_TOO_BLURRY' },
+      then: 'review',
+    };
+    expect(
+      (await server.api.json('PUT', `/v1/workflows/${workflowId}`, { ...REVIEW_WORKFLOW, rules: [rule] }))
+        .status,
+    ).toBe(200);
+    // Change a threshold and the action, save a new version.
     await page.goto(console_('/workflows'));
     await page.getByRole('button', { name: REVIEW_WORKFLOW.name }).click();
+    expect(await page.getByLabel('Rules (JSON)').inputValue()).toContain('Blurry photos go to a person');
     await page.getByLabel('On failure').first().selectOption('resubmit');
     await page.getByRole('button', { name: 'Save workflow' }).click();
-    await page.getByText(/Saved as version 2/).waitFor();
+    await page.getByText(/Saved as version 3/).waitFor();
     const w = await server.api.json('GET', `/v1/workflows/${workflowId}`);
     expect(w.body.checks[0].action).toBe('resubmit');
+    expect(w.body.rules).toEqual([expect.objectContaining({ id: 'blurry_to_person', then: 'review' })]);
     await server.api.json('PUT', `/v1/workflows/${workflowId}`, REVIEW_WORKFLOW);
 
     const tablet = await browser.newContext(TABLET);
