@@ -174,6 +174,19 @@ ${table}
 ${pgNote}
 Targets (SQLite): ≥ 3,000 creations/s, ≥ 10,000 reads/s, p99 < 25 ms.
 
+Where the time goes (CPU profiles of the server under this load, \`node --cpu-prof\`):
+- The load generator shares the 2 cores: even \`/healthz\`, which does no work, stops near 16–18k requests/s,
+  and the server sits idle for about a quarter of every profile, waiting for requests.
+- Reads: socket writes (\`writev\`) are the largest single cost; the SQLite query itself is ~5 µs. Kysely used
+  to prepare every statement anew (17% of read CPU); prepared statements are now cached per SQL text.
+- Creations: one transaction writes the session, its first attempt and the \`session.created\` event (plus a
+  delivery and a job per webhook endpoint). The commit dominates: ~8 B-tree pages per session go to the WAL
+  (230 µs per commit against 65 µs for a one-row commit). In-process, without HTTP, creations run at
+  2,000–2,600/s. Reaching 3,000/s over HTTP would need group commit (several requests' writes in one
+  transaction) — not done.
+- PostgreSQL: every creation is a durable commit (\`synchronous_commit\` on, an fsync each), hence its lower
+  creation rate; reads are network round trips to the database.
+
 Reproduce: \`npm run bench -- api\` (\`OPENIDV_BENCH_SECONDS\` sets the duration).`;
   },
 };

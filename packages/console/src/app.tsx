@@ -4,6 +4,7 @@ import { api, can, type Me, type Role, setCsrfToken, whenSignedOut } from './api
 import { AccountPage } from './pages/account.tsx';
 import { AlertsPage } from './pages/alerts.tsx';
 import { AuditPage } from './pages/audit.tsx';
+import { BlocklistsPage } from './pages/blocklists.tsx';
 import { CasePage } from './pages/case.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { KeysPage } from './pages/keys.tsx';
@@ -26,6 +27,7 @@ const NAV: { path: string; label: string; role: Role }[] = [
   { path: '/alerts', label: 'Screening alerts', role: 'viewer' },
   { path: '/usage', label: 'Usage', role: 'viewer' },
   { path: '/workflows', label: 'Workflows', role: 'viewer' },
+  { path: '/blocklists', label: 'Blocklists', role: 'viewer' },
   { path: '/keys', label: 'API keys', role: 'admin' },
   { path: '/webhooks', label: 'Webhooks', role: 'admin' },
   { path: '/staff', label: 'Staff', role: 'admin' },
@@ -144,6 +146,7 @@ function Route({ path, me }: { path: string; me: Me }) {
   if (path === '/alerts') return <AlertsPage me={me} />;
   if (path === '/usage') return <UsagePage />;
   if (path === '/workflows') return <WorkflowsPage me={me} />;
+  if (path === '/blocklists') return <BlocklistsPage me={me} />;
   if (path === '/keys')
     return (
       <Guard me={me} need="admin">

@@ -356,10 +356,41 @@ function scoreName(
   return { score, detail };
 }
 
+/**
+ * Per-index scratch arrays, reused across queries: allocating and clearing arrays the size of the whole index
+ * on every query cost more than the candidate search itself. Only the touched entries are reset afterwards.
+ */
+const scratch = new WeakMap<ScreeningIndex, { acc: Float64Array; stamp: Int32Array }>();
+
 function candidateNames(index: ScreeningIndex, forms: PreparedForm[], limit: number): number[] {
-  const acc = new Float64Array(index.names.length);
-  const stamp = new Int32Array(index.names.length).fill(-1);
+  let buffers = scratch.get(index);
+  if (!buffers) {
+    buffers = {
+      acc: new Float64Array(index.names.length),
+      stamp: new Int32Array(index.names.length).fill(-1),
+    };
+    scratch.set(index, buffers);
+  }
+  const { acc, stamp } = buffers;
   const touched: number[] = [];
+  try {
+    return collectCandidates(index, forms, limit, acc, stamp, touched);
+  } finally {
+    for (const i of touched) {
+      acc[i] = 0;
+      stamp[i] = -1;
+    }
+  }
+}
+
+function collectCandidates(
+  index: ScreeningIndex,
+  forms: PreparedForm[],
+  limit: number,
+  acc: Float64Array,
+  stamp: Int32Array,
+  touched: number[],
+): number[] {
   let tokenNo = 0;
   for (const f of forms) {
     // legal forms and initials ("S.A.", "J.") would pull in thousands of names; other tokens find them
@@ -393,7 +424,7 @@ function candidateNames(index: ScreeningIndex, forms: PreparedForm[], limit: num
       tokenNo++;
     }
   }
-  if (touched.length <= limit) return touched;
+  if (touched.length <= limit) return [...touched];
   touched.sort((a, b) => acc[b]! - acc[a]!);
   // keep ties at the cut so the order of the lists does not decide who is screened
   const cut = acc[touched[limit - 1]!]!;

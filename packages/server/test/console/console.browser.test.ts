@@ -176,6 +176,21 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
     await visit(page, '/workflows', '14-workflows', (p) =>
       p.getByRole('form', { name: 'Workflow editor' }).waitFor(),
     );
+    // Blocklists: block an email from the console, see it masked, and remove it again.
+    await visit(page, '/blocklists', '14b-blocklists', (p) =>
+      p.getByRole('button', { name: 'Block' }).waitFor(),
+    );
+    await page.getByLabel('Value').fill('Fraud.Ring+kyc@Example.com');
+    await page.getByLabel('Note').fill('chargebacks');
+    await page.getByRole('button', { name: 'Block' }).click();
+    await page.getByRole('cell', { name: 'chargebacks' }).waitFor();
+    const listed = await server.api.json('GET', '/v1/blocklists/email');
+    expect(listed.body.data).toEqual([expect.objectContaining({ note: 'chargebacks' })]);
+    expect(JSON.stringify(listed.body)).not.toContain('fraud.ring@example.com');
+    axe['14c-blocklists-entry'] = await axeViolations(page);
+    await page.getByRole('button', { name: /^Remove / }).click();
+    await page.getByText('Nothing on this blocklist.').waitFor();
+    expect((await server.api.json('GET', '/v1/blocklists/email')).body.data).toEqual([]);
     await visit(page, '/keys', '15-keys', (p) => p.getByRole('button', { name: 'Create key' }).waitFor());
     await visit(page, '/staff', '16-staff', (p) =>
       p.getByRole('cell', { name: 'viewer@example.com', exact: true }).waitFor(),
