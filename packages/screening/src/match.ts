@@ -226,6 +226,26 @@ function joinable(whole: string, a: string, b: string, mode: Comparison): boolea
   return Math.abs(whole.length - a.length - b.length) <= 2 && whole[0] === a[0];
 }
 
+/**
+ * Scratch arrays for scoreName, reused across calls (it runs for up to 200 candidate names per query and is
+ * never re-entered): allocating them per call was a large share of the screening time.
+ */
+let scratchSims = new Float64Array(64);
+let scratchQ = new Uint8Array(16);
+let scratchR = new Uint8Array(16);
+
+function scoreScratch(m: number, n: number) {
+  if (scratchSims.length < m * n) scratchSims = new Float64Array(m * n * 2);
+  if (scratchQ.length < m) scratchQ = new Uint8Array(m * 2);
+  if (scratchR.length < n) scratchR = new Uint8Array(n * 2);
+  scratchQ.fill(0, 0, m);
+  scratchR.fill(0, 0, n);
+  return { sims: scratchSims, usedQ: scratchQ, usedR: scratchR };
+}
+
+/** Shared empty list for what is only collected when explaining (never written to otherwise). */
+const NO_STRINGS: string[] = [];
+
 /** One token of a pair that is a single letter: an initial, which is weak evidence either way. */
 const INITIAL_WEIGHT = 0.2;
 
@@ -248,15 +268,14 @@ function scoreName(
   const tokens = s.index.tokens;
   const m = q.tokens.length;
   const n = name.tokens.length;
-  const sims = new Float64Array(m * n);
+  const { sims, usedQ, usedR } = scoreScratch(m, n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) sims[i * n + j] = pairSim(s, q.tokens[i]!, name.tokens[j]!, mode);
   }
-  const usedQ = new Uint8Array(m);
-  const usedR = new Uint8Array(n);
   let matchedScore = 0;
   let matchedWeight = 0;
-  const pairs: string[] = [];
+  // Explanations only: not allocated for the hundreds of candidates scored without one.
+  const pairs: string[] = explain ? [] : NO_STRINGS;
   // Greedy best-first pairing: names are short, and the best pair is almost always right.
   for (let round = 0; round < Math.min(m, n); round++) {
     let best = -1;
@@ -326,8 +345,8 @@ function scoreName(
   let extra = 0;
   let numbersQ = '';
   let numbersR = '';
-  const missingQ: string[] = [];
-  const missingR: string[] = [];
+  const missingQ: string[] = explain ? [] : NO_STRINGS;
+  const missingR: string[] = explain ? [] : NO_STRINGS;
   for (let i = 0; i < m; i++) {
     const t = q.tokens[i]!;
     if (t.digit) numbersQ += ` ${t.text}`;
@@ -567,9 +586,45 @@ export function screen(
     }
   }
 
-  const hits: ScreeningHit[] = [];
+  // Scores first, explanations last: only the hits that are returned pay for their explanation.
+  const scored: {
+    entityIdx: number;
+    b: { score: number; name: IndexedName; form: PreparedForm; mode: Comparison };
+    features: FeatureExplanation[];
+    score: number;
+    isMatch: boolean;
+  }[] = [];
   for (const [entityIdx, b] of best) {
     if (b.score <= 0) continue;
+    const entity = index.entities[entityIdx]!;
+    const features: FeatureExplanation[] = [];
+    for (const f of [
+      dobFeature(w, query.dateOfBirth, entity.birthDates),
+      countryFeature(w, query, entity),
+      genderFeature(w, query, entity),
+    ]) {
+      if (f) features.push({ ...f, contribution: round(f.contribution) });
+    }
+    const score = round(
+      Math.min(
+        1,
+        Math.max(
+          0,
+          features.reduce((sum, f) => sum + f.contribution, round(b.score)),
+        ),
+      ),
+    );
+    const isMatch = score >= threshold;
+    if (!isMatch && !options.includeNonMatches) continue;
+    scored.push({ entityIdx, b, features, score, isMatch });
+  }
+  scored.sort(
+    (x, y) =>
+      y.score - x.score || index.entities[x.entityIdx]!.id.localeCompare(index.entities[y.entityIdx]!.id),
+  );
+
+  const hits: ScreeningHit[] = [];
+  for (const { entityIdx, b, features, score, isMatch } of scored.slice(0, limit)) {
     const entity = index.entities[entityIdx]!;
     const weak = b.name.strength === 'weak';
     const detail = weak
@@ -577,25 +632,8 @@ export function screen(
       : scoreName(scorer, b.form, b.name, b.mode, true).detail;
     const explanation: FeatureExplanation[] = [
       { feature: weak ? 'weak_alias' : 'name', contribution: round(b.score), detail },
+      ...features,
     ];
-    for (const f of [
-      dobFeature(w, query.dateOfBirth, entity.birthDates),
-      countryFeature(w, query, entity),
-      genderFeature(w, query, entity),
-    ]) {
-      if (f) explanation.push({ ...f, contribution: round(f.contribution) });
-    }
-    const score = round(
-      Math.min(
-        1,
-        Math.max(
-          0,
-          explanation.reduce((s, f) => s + f.contribution, 0),
-        ),
-      ),
-    );
-    const isMatch = score >= threshold;
-    if (!isMatch && !options.includeNonMatches) continue;
     const meta = index.lists.find((l) => l.listId === entity.listId);
     const primary = entity.names.find((n) => n.strength === 'primary') ?? entity.names[0];
     hits.push({
@@ -623,6 +661,5 @@ export function screen(
       explanation,
     });
   }
-  hits.sort((a, b) => b.score - a.score || a.entityId.localeCompare(b.entityId));
-  return hits.slice(0, limit);
+  return hits;
 }
