@@ -391,6 +391,11 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
     const inner = page.frames().find((f) => f.url().startsWith(s.url))!;
     expect(await axeViolations(inner)).toEqual([]);
     await screenshot(page, 'phone', '20-iframe-done');
+    await expect
+      .poll(async () => ((await page.evaluate('window.messages')) as { type: string }[]).map((m) => m.type), {
+        timeout: 10_000,
+      })
+      .toContain('finished');
     const messages = (await page.evaluate('window.messages')) as { type: string; step?: string }[];
     expect(messages.map((m) => m.type)).toContain('started');
     expect(messages.filter((m) => m.type === 'step').map((m) => m.step)).toEqual([
@@ -413,8 +418,12 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
     await frame.getByRole('button', { name: 'No, cancel' }).click();
     await frame.getByRole('button', { name: 'Yes, cancel' }).click();
     await expect.poll(() => frame.locator('h1').textContent()).toBe('Verification cancelled');
-    const after = (await page.evaluate('window.messages')) as { type: string }[];
-    expect(after.map((m) => m.type)).toContain('cancelled');
+    // The message is posted after the page changes: wait for it rather than read once.
+    await expect
+      .poll(async () => ((await page.evaluate('window.messages')) as { type: string }[]).map((m) => m.type), {
+        timeout: 10_000,
+      })
+      .toContain('cancelled');
     expect((await server.api.json('GET', `/v1/sessions/${declined.id}`)).body.status).toBe('cancelled');
     await context.close();
   }, 60_000);
