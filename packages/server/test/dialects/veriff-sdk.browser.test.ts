@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../support/browser.ts';
 import { startReceiver, startTestServer, waitFor } from '../support/harness.ts';
 
 /**
@@ -12,7 +12,6 @@ import { startReceiver, startTestServer, waitFor } from '../support/harness.ts';
  * `/compat/veriff`) creates a session from an integrator's page on another origin, and `@veriff/incontext-sdk`
  * opens the returned URL in its frame. Needs Debian's chromium (.ci/run installs it).
  */
-const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM) && process.env.CI === 'true') {
   throw new Error(
     'CI needs Debian chromium at /usr/bin/chromium for the Veriff SDK tests (.ci/run installs it).',
@@ -107,18 +106,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
     });
 
     it('the JS SDK creates a session and gets the journey URL; the InContext SDK opens it in its frame', async () => {
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         const failures: string[] = [];

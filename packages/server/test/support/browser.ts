@@ -53,10 +53,11 @@ export function stillVideo(image: string, out: string, fill = 0.86, exposure = '
 }
 
 /**
- * Chromium with a fake camera that plays `video`. The file is opened each time a page starts the camera, so a
- * test can swap what the camera "sees" between steps by renaming another video over it.
+ * Debian's Chromium, headless, with the flags this closed network needs. Given a `video`, it gets a fake camera
+ * that plays it; the file is opened each time a page starts the camera, so a test can swap what the camera
+ * "sees" between steps by renaming another video over it.
  */
-export function launchChromium(video: string): Promise<Browser> {
+export function launchChromium(video?: string): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -68,9 +69,13 @@ export function launchChromium(video: string): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`,
+      ...(video
+        ? [
+            '--use-fake-ui-for-media-stream',
+            '--use-fake-device-for-media-stream',
+            `--use-file-for-fake-video-capture=${video}`,
+          ]
+        : []),
     ],
   });
 }
