@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareFaces, DEFAULT_MATCH_THRESHOLD, type FaceEngine, loadFaceEngine } from './engine.ts';
+import { compareFaces, DEFAULT_MATCH_THRESHOLD, FaceEngine, loadFaceEngine } from './engine.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 const personA = fixture('person-a.jpg');
@@ -114,5 +114,28 @@ describe('face engine', () => {
       .toBuffer();
     const r = await engine.analyse(huge);
     expect(r.ok ? 'decoded' : r.error.code).toBe('IMAGE_TOO_LARGE');
+  });
+});
+
+describe('repeated analyses', () => {
+  it('analyses the same bytes once, and other bytes or options anew', async () => {
+    let detections = 0;
+    const counting = new FaceEngine({
+      ...engine.models,
+      detector: {
+        name: engine.models.detector.name,
+        detect: (image) => {
+          detections++;
+          return engine.models.detector.detect(image);
+        },
+      },
+    });
+    const first = await counting.analyse(personA);
+    const again = await counting.analyse(new Uint8Array(personA));
+    expect(again).toBe(first);
+    expect(detections).toBe(1);
+    await counting.analyse(personB);
+    await counting.analyse(personA, { liveness: true });
+    expect(detections).toBe(3);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FivePoints } from './align.ts';
 import { alignFace } from './align.ts';
 import { ok, type Result } from './errors.ts';
@@ -93,6 +94,9 @@ export interface FaceEngineModels {
   liveness?: LivenessModel;
 }
 
+/** Analyses kept per engine (each holds a few embeddings and 112×112 crops: a few hundred KB at most). */
+const RECENT_ANALYSES = 16;
+
 /** Detection, alignment, embedding and liveness over image bytes, with the models it was given. */
 export class FaceEngine {
   readonly models: FaceEngineModels;
@@ -103,7 +107,30 @@ export class FaceEngine {
     this.decodeOptions = decodeOptions;
   }
 
-  async analyse(bytes: Uint8Array, options: AnalyseOptions = {}): Promise<Result<ImageAnalysis>> {
+  readonly #recent = new Map<string, Promise<Result<ImageAnalysis>>>();
+
+  /**
+   * Faces in an image. The same bytes are analysed once: a session's selfie is read by the face-match,
+   * face-duplicates and active-liveness checks and by enrolment, and each analysis costs ~200 ms of model time.
+   * The last few analyses are kept by digest (treat the result as read-only).
+   */
+  analyse(bytes: Uint8Array, options: AnalyseOptions = {}): Promise<Result<ImageAnalysis>> {
+    const key = `${createHash('sha256').update(bytes).digest('hex')}:${options.liveness ? 1 : 0}`;
+    const hit = this.#recent.get(key);
+    if (hit) {
+      // Most recently used last, so the oldest is dropped first.
+      this.#recent.delete(key);
+      this.#recent.set(key, hit);
+      return hit;
+    }
+    const run = this.#analyse(bytes, options);
+    this.#recent.set(key, run);
+    run.catch(() => this.#recent.delete(key));
+    if (this.#recent.size > RECENT_ANALYSES) this.#recent.delete(this.#recent.keys().next().value!);
+    return run;
+  }
+
+  async #analyse(bytes: Uint8Array, options: AnalyseOptions): Promise<Result<ImageAnalysis>> {
     const decoded = await decodeImage(bytes, this.decodeOptions);
     if (!decoded.ok) return decoded;
     const { image, scale, sourceWidth, sourceHeight } = decoded.value;
