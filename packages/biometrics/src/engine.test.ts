@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareFaces, DEFAULT_MATCH_THRESHOLD, FaceEngine, loadFaceEngine } from './engine.ts';
+import { DEFAULT_DECODE_OPTIONS, decodeImage } from './image.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 const personA = fixture('person-a.jpg');
@@ -106,6 +107,15 @@ describe('face engine', () => {
       const r = await engine.analyse(bad);
       expect(r.ok ? 'decoded' : r.error.code).toBe('IMAGE_UNREADABLE');
     }
+  });
+
+  it('decodes a phone HEIC (HEVC) through the platform decoder, which sharp alone cannot', async () => {
+    const heic = readFileSync(new URL('../../image-decoding/fixtures/scene-800x540.heic', import.meta.url));
+    const r = await decodeImage(heic, DEFAULT_DECODE_OPTIONS);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect([r.value.sourceWidth, r.value.sourceHeight]).toEqual([800, 540]);
+    const analysis = await engine.analyse(heic);
+    expect(analysis.ok && analysis.value.faces).toEqual([]); // a readable picture, with no face in it
   });
 
   it('refuses an image with too many pixels before decoding it', async () => {

@@ -1,4 +1,5 @@
-import sharp, { type Metadata } from 'sharp';
+import { decodeImage as decodeUpright, ImageDecodeError } from '@openidv/image-decoding';
+import sharp from 'sharp';
 import { fail, ok, type Result } from './errors.ts';
 
 /** Packed 8-bit RGB pixels, row-major, no padding. */
@@ -40,25 +41,20 @@ export async function decodeImage(
   options: DecodeOptions = DEFAULT_DECODE_OPTIONS,
 ): Promise<Result<DecodedImage>> {
   if (bytes.length === 0) return fail('IMAGE_UNREADABLE', 'The file is empty.');
-  let meta: Metadata;
+  // The platform's decoder: JPEG, PNG, WebP, AVIF and phone HEICs (HEVC, which sharp alone cannot read),
+  // upright by EXIF, and the pixel limit checked from the header before decoding.
+  let upright: Awaited<ReturnType<typeof decodeUpright>>;
   try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch {
-    return fail('IMAGE_UNREADABLE', 'The file is not an image that can be decoded.');
-  }
-  const w0 = meta.width ?? 0;
-  const h0 = meta.height ?? 0;
-  if (w0 < 1 || h0 < 1) return fail('IMAGE_UNREADABLE', 'The image has no pixels.');
-  if (w0 * h0 > options.maxInputPixels) {
-    return fail(
-      'IMAGE_TOO_LARGE',
-      `The image has ${w0 * h0} pixels; at most ${options.maxInputPixels} are accepted.`,
+    upright = await decodeUpright(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      options.maxInputPixels,
     );
+  } catch (e) {
+    if (e instanceof ImageDecodeError) return fail(e.code, e.message);
+    throw e;
   }
-  // Orientations 5-8 swap width and height.
-  const swap = (meta.orientation ?? 1) >= 5;
-  const width = swap ? h0 : w0;
-  const height = swap ? w0 : h0;
+  const { width, height } = upright;
+  if (width < 1 || height < 1) return fail('IMAGE_UNREADABLE', 'The image has no pixels.');
   const long = Math.max(width, height);
   const short = Math.min(width, height);
   let scale = 1;
@@ -67,8 +63,8 @@ export async function decodeImage(
   const targetW = Math.max(1, Math.round(width * scale));
   const targetH = Math.max(1, Math.round(height * scale));
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: options.maxInputPixels, failOn: 'error' })
-      .rotate()
+    const { data, info } = await upright.image
+      .clone()
       .resize(targetW, targetH, { fit: 'fill', kernel: scale > 1 ? 'cubic' : 'lanczos3' })
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
