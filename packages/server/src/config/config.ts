@@ -84,6 +84,13 @@ export const configSchema = z.object({
     .regex(DURATION)
     .default('7d')
     .describe('Default lifetime of a verification session.'),
+  OPENIDV_DATA_RETENTION: z
+    .string()
+    .regex(DURATION)
+    .optional()
+    .describe(
+      "How long a session's personal data and media are kept after it reaches a final status (approved, declined, cancelled, expired, abandoned); then they are erased as by DELETE /v1/sessions/{id}, leaving the tombstone. Unset: kept until deleted.",
+    ),
   OPENIDV_WEBHOOK_RETRY_SCHEDULE: z
     .string()
     .default('30s,2m,10m,30m,1h,3h,6h,12h,24h')
@@ -128,6 +135,8 @@ export interface Config {
   journeyFrameAncestors: string;
   journeyRateLimitPerMinute: number;
   sessionLifetimeMs: number;
+  /** Undefined: keep personal data until it is deleted through the API. */
+  dataRetentionMs: number | undefined;
   webhookRetryScheduleMs: number[];
   webhookTimeoutMs: number;
   jobLeaseMs: number;
@@ -163,6 +172,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     journeyFrameAncestors: c.OPENIDV_JOURNEY_FRAME_ANCESTORS.trim(),
     journeyRateLimitPerMinute: c.OPENIDV_JOURNEY_RATE_LIMIT_PER_MINUTE,
     sessionLifetimeMs: parseDuration(c.OPENIDV_SESSION_LIFETIME),
+    dataRetentionMs:
+      c.OPENIDV_DATA_RETENTION === undefined ? undefined : parseDuration(c.OPENIDV_DATA_RETENTION),
     webhookRetryScheduleMs: c.OPENIDV_WEBHOOK_RETRY_SCHEDULE.split(',').map(parseDuration),
     webhookTimeoutMs: parseDuration(c.OPENIDV_WEBHOOK_TIMEOUT),
     jobLeaseMs: parseDuration(c.OPENIDV_JOB_LEASE),

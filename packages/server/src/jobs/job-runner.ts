@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { newId } from '@openidv/domain';
 import { idempotency, type Job, jobs } from '@openidv/storage';
 import type { Platform } from '../platform/platform.ts';
+import { applyRetention } from '../usecases/sessions/apply-retention.ts';
 import { expireSessions } from '../usecases/sessions/expire-sessions.ts';
 
 export type JobHandler = (job: Job, context: { lastAttempt: boolean }) => Promise<void>;
@@ -114,11 +115,12 @@ export class JobRunner {
     }
   }
 
-  /** Periodic housekeeping: expire sessions, forget old idempotency keys and finished jobs. */
+  /** Periodic housekeeping: expire sessions, erase personal data past retention, forget old idempotency keys and finished jobs. */
   async sweep(): Promise<void> {
     if (this.#stopped) return;
     try {
       await expireSessions(this.#platform);
+      await applyRetention(this.#platform);
       // Lists imported by the CLI or another server come into service here.
       await this.#platform.screening.refresh();
       const day = 24 * 3600 * 1000;

@@ -179,6 +179,25 @@ export async function findExpiredSessions(db: Executor, now: number, limit: numb
   return rows.map(toSession);
 }
 
+/** Sessions in a final status, not yet erased, whose last change is at or before `cutoff` (oldest first). */
+export async function findSessionsPastRetention(
+  db: Executor,
+  finalStatuses: readonly string[],
+  cutoff: number,
+  limit: number,
+): Promise<Session[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('status', 'in', [...finalStatuses])
+    .where('updated_at', '<=', cutoff)
+    .where('deleted_at', 'is', null)
+    .orderBy('updated_at')
+    .limit(limit)
+    .execute();
+  return rows.map(toSession);
+}
+
 /** Erases personal data and keeps a tombstone: id, application, status, times. */
 export async function eraseSession(db: Executor, id: string, now: number): Promise<void> {
   await db
