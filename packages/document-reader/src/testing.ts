@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { computeCheckDigit } from './mrz/templates.ts';
 
 /**
  * Test support: renders synthetic identity documents with an MRZ in OCR-B (the font file ships in
@@ -149,4 +150,41 @@ export function hugePng(width: number, height: number): Buffer {
     chunk('IDAT', deflateSync(Buffer.alloc(1024))),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+export interface Td3Holder {
+  /** Issuing state, e.g. "NLD". */
+  country: string;
+  lastName: string;
+  firstNames: string;
+  number: string;
+  nationality?: string;
+  /** YYMMDD */
+  birth: string;
+  sex: 'M' | 'F' | '<';
+  /** YYMMDD */
+  expiry: string;
+  personalNumber?: string;
+}
+
+/** A passport MRZ (TD3) with every check digit computed, for documents the tests invent. */
+export function td3Mrz(h: Td3Holder): string[] {
+  const fill = (s: string, n: number) =>
+    s
+      .toUpperCase()
+      .replace(/[^A-Z0-9]+/g, '<')
+      .padEnd(n, '<')
+      .slice(0, n);
+  const word = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]+/g, '<');
+  const names = `${word(h.lastName)}<<${word(h.firstNames)}`.padEnd(39, '<').slice(0, 39);
+  const line1 = `P<${h.country}${names}`;
+  const number = fill(h.number, 9);
+  const personal = fill(h.personalNumber ?? '', 14);
+  const d = (s: string) => String(computeCheckDigit(s));
+  const personalCheck = /^<+$/.test(personal) ? '<' : d(personal);
+  const body = `${number}${d(number)}${h.nationality ?? h.country}${h.birth}${d(h.birth)}${h.sex}${h.expiry}${d(h.expiry)}${personal}${personalCheck}`;
+  const composite = d(
+    `${number}${d(number)}${h.birth}${d(h.birth)}${h.expiry}${d(h.expiry)}${personal}${personalCheck}`,
+  );
+  return [line1, `${body}${composite}`];
 }

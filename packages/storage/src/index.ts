@@ -9,6 +9,8 @@ export type { ApplicationRow, Executor } from './repositories/applications.ts';
 export * as applications from './repositories/applications.ts';
 export type { DialectCredentialRow, DialectIdKind, DialectIdRow } from './repositories/dialects.ts';
 export * as dialects from './repositories/dialects.ts';
+export type { DocumentUseRow } from './repositories/document-uses.ts';
+export * as documentUses from './repositories/document-uses.ts';
 export type { FaceTemplateRow } from './repositories/faces.ts';
 export * as faces from './repositories/faces.ts';
 export * as idempotency from './repositories/idempotency.ts';

@@ -34,6 +34,12 @@ export const documentCheckConfigSchema = z.object({
   nameMatchThreshold: z.number().min(0).max(1).default(0.85).describe('Minimum name similarity (0..1).'),
   /** Expired documents within this many days are still accepted (some flows allow a grace period). */
   expiryGraceDays: z.number().int().min(0).max(3650).default(0),
+  detectDuplicates: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Fail with DUPLICATE_DOCUMENT when another user (a different vendorData) of the application showed the same document (number, issuing state and type).',
+    ),
 });
 export type DocumentCheckConfig = z.infer<typeof documentCheckConfigSchema>;
 
@@ -87,6 +93,11 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
       description: 'The MRZ and the barcode, or the front and back, disagree.',
     },
     SPECIMEN_DOCUMENT: { action: 'decline', description: 'The document is a specimen (sample) document.' },
+    DUPLICATE_DOCUMENT: {
+      action: 'review',
+      description:
+        'Another user (a different vendorData) of the application already showed this document (same number, issuing state and type).',
+    },
   },
   async run(evidence, config, services): Promise<CheckOutput> {
     const media = evidence.media.filter(
@@ -218,6 +229,29 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
     }
     evidenceOut['match'] = match;
 
+    const riskLabels: string[] = [];
+    if (config.detectDuplicates && number && services.documentUses) {
+      const uses = await services.documentUses.find(
+        { number, country: document.country?.value, type: document.type?.value },
+        { limit: 10 },
+      );
+      // The same user coming back (same vendorData) is not a duplicate; without a vendorData nobody can tell.
+      const others = uses.filter((u) => !evidence.vendorData || u.vendorData !== evidence.vendorData);
+      if (others.length) {
+        const latest = others[0]!;
+        add(
+          'DUPLICATE_DOCUMENT',
+          `This document was already shown by another user${latest.vendorData ? ` (${latest.vendorData})` : ''} in session ${latest.sessionId}.`,
+        );
+        riskLabels.push('duplicate_document');
+      }
+      evidenceOut['duplicates'] = others.map((u) => ({
+        sessionId: u.sessionId,
+        vendorData: u.vendorData,
+        seenAt: u.seenAt.toISOString(),
+      }));
+    }
+
     let artifacts: Record<string, string> | undefined;
     const portrait =
       readings.find((r) => r.context === 'document-front' && r.reading.portrait) ??
@@ -238,6 +272,7 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
       evidence: evidenceOut,
       extracted: { person, document },
       ...(artifacts ? { artifacts } : {}),
+      ...(riskLabels.length ? { riskLabels } : {}),
     };
   },
 };

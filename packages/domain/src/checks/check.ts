@@ -224,6 +224,30 @@ export interface BlocklistPort {
   find(kind: BlocklistKind, value: string): Promise<BlocklistHit | undefined>;
 }
 
+/** The identifying parts of a document: its number, issuing state and type. */
+export interface DocumentIdentity {
+  number: string;
+  country?: string | undefined;
+  type?: string | undefined;
+}
+
+/** Another session of the application that showed the same document. */
+export interface DocumentUse {
+  sessionId: string;
+  vendorData: string | null;
+  /** When that session was decided with this document. */
+  seenAt: Date;
+}
+
+/**
+ * The documents the application's decided sessions showed, remembered as keyed digests (the adapter normalises
+ * and digests), for the duplicate-document check.
+ */
+export interface DocumentUsesPort {
+  /** Other sessions (never this one) that showed the same document, newest first. */
+  find(document: DocumentIdentity, options: { limit: number }): Promise<DocumentUse[]>;
+}
+
 /** Services a check may use, provided by the pipeline; adapters implement them. */
 export interface CheckServices {
   /** Present when the server keeps face templates. */
@@ -238,6 +262,8 @@ export interface CheckServices {
   signals?: SignalsPort;
   /** The application's data blocklists; absent where no store is wired. */
   blocklists?: BlocklistPort;
+  /** Documents other sessions of the application showed; absent where nothing is stored (a bare read). */
+  documentUses?: DocumentUsesPort;
 }
 
 export type CheckOutput = Omit<CheckResult, 'type' | 'durationMs'>;

@@ -38,6 +38,20 @@ export function identityKey(p: IdentityParts): string | undefined {
   return undefined;
 }
 
+/**
+ * A stable key for "the same document": issuing state, type and number, folded so spacing, dashes and case do
+ * not matter. Undefined for numbers too short to identify anything. Compared only as a keyed digest.
+ */
+export function documentKey(d: {
+  number?: string | undefined;
+  country?: string | undefined;
+  type?: string | undefined;
+}): string | undefined {
+  const number = d.number ? foldText(d.number) : '';
+  if (number.length < 4) return undefined;
+  return `${d.country ? foldText(d.country) : ''}|${d.type ?? ''}|${number}`;
+}
+
 /** The identity a session claims: what the document check read, else what the integrator sent. */
 export function identityOf(
   read: { person?: ExtractedPerson | undefined; document?: ExtractedDocument | undefined },

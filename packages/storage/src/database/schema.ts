@@ -239,6 +239,14 @@ export interface RiskSignalsTable {
   created_at: number;
 }
 
+/** The document each decided session showed (keyed digest of state, type and number), for duplicates. */
+export interface DocumentUsesTable {
+  session_id: string;
+  application_id: string;
+  digest: string;
+  created_at: number;
+}
+
 /** Emails, phones, IPs and document numbers an application refuses; the value only as a keyed digest. */
 export interface BlocklistEntriesTable {
   id: string;
@@ -357,6 +365,7 @@ export interface DB {
   dialect_credentials: DialectCredentialsTable;
   dialect_ids: DialectIdsTable;
   risk_signals: RiskSignalsTable;
+  document_uses: DocumentUsesTable;
   blocklist_entries: BlocklistEntriesTable;
   staff_users: StaffUsersTable;
   staff_sessions: StaffSessionsTable;

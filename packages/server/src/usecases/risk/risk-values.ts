@@ -8,7 +8,7 @@ import type { Platform } from '../../platform/platform.ts';
  * with a key derived from the master key (HMAC-SHA256, per application), so the database holds no emails, phones,
  * IPs, device ids or document numbers, and digests from different applications cannot be linked.
  */
-export type ValueKind = SignalKind | BlocklistKind | 'user' | 'identity';
+export type ValueKind = SignalKind | BlocklistKind | 'user' | 'identity' | 'document-use';
 
 /** Mailbox providers that ignore dots in the local part. */
 const DOTLESS = new Set(['gmail.com', 'googlemail.com']);

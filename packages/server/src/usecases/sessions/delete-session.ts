@@ -1,5 +1,5 @@
 import type { Session } from '@openidv/domain';
-import { faces, media, risk, screening, sessions, webhooks } from '@openidv/storage';
+import { documentUses, faces, media, risk, screening, sessions, webhooks } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { recordEvent } from '../events/record-event.ts';
 
@@ -17,6 +17,7 @@ export async function deleteSession(platform: Platform, session: Session, actor:
     await faces.deleteSessionFaceTemplates(tx, session.id);
     await screening.redactAlertsForSession(tx, session.id);
     await risk.deleteSignalsBySession(tx, session.id);
+    await documentUses.deleteDocumentUseBySession(tx, session.id);
     await recordEvent(platform, tx, session, 'session.deleted', { mediaErased: rows.length }, actor, {
       sessionId: session.id,
       deletedAt: now.toISOString(),

@@ -12,6 +12,7 @@ import {
 } from '@openidv/domain';
 import { type Executor, jobs, media, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
+import { documentUsesService, recordDocumentUse } from '../documents/document-uses.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { ENROL_FACE_JOB } from '../faces/enrol-face.ts';
 import { findChallenge } from '../liveness/issue-challenge.ts';
@@ -125,6 +126,7 @@ async function runCheck(
     now: () => platform.now(),
     signal: controller.signal,
     ...riskServices(platform, session),
+    documentUses: documentUsesService(platform, session),
     saveArtifact: async (context: MediaContext, bytes: Buffer, mimeType: string) => {
       const now = platform.now();
       const id = newId('med', now.getTime());
@@ -206,6 +208,7 @@ export async function storeDecision(
       });
     }
     await recordSessionSignals(platform, tx, fresh, decision);
+    await recordDocumentUse(platform, tx, fresh, decision);
     const attempt = await sessions.findAttempt(tx, attemptId);
     await recordEvent(
       platform,
