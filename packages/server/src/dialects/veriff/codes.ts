@@ -38,6 +38,7 @@ const DECLINE_REASONS: Record<string, [number, string]> = {
   NAME_MISMATCH: [104, 'Name entered does not match name on document'],
   SPECIMEN_DOCUMENT: [102, 'Suspected document tampering'],
   MRZ_CHECKSUM_FAILED: [102, 'Suspected document tampering'],
+  DUPLICATE_DOCUMENT: [110, 'Duplicated ID'],
   DATA_MISMATCH: [507, 'Presented document tampered, data cross reference'],
   LIVENESS_FAILED: [503, 'Attempted deceit'],
   DOC_EXPIRED: [511, 'Presented document expired'],
