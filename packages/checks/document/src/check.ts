@@ -231,12 +231,11 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
 
     const riskLabels: string[] = [];
     if (config.detectDuplicates && number && services.documentUses) {
-      const uses = await services.documentUses.find(
-        { number, country: document.country?.value, type: document.type?.value },
-        { limit: 10 },
-      );
       // The same user coming back (same vendorData) is not a duplicate; without a vendorData nobody can tell.
-      const others = uses.filter((u) => !evidence.vendorData || u.vendorData !== evidence.vendorData);
+      const others = await services.documentUses.find(
+        { number, country: document.country?.value, type: document.type?.value },
+        { limit: 10, ...(evidence.vendorData ? { excludeVendorData: evidence.vendorData } : {}) },
+      );
       if (others.length) {
         const latest = others[0]!;
         add(
