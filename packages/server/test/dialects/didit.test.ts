@@ -203,8 +203,14 @@ describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
     const list = await didit.call('GET', '/v3/sessions/?vendor_data=user-1');
     expect(list.body.results.map((r: { session_id: string }) => r.session_id)).toEqual([s.session_id]);
     expect(list.body.results[0].status).toBe('Approved');
-    const approvedOnly = await didit.call('GET', '/v3/sessions/?status=Approved');
-    expect(approvedOnly.body.results.every((r: { status: string }) => r.status === 'Approved')).toBe(true);
+    const today = new Date().toISOString().slice(0, 10);
+    const filtered = await didit.call('GET', `/v3/sessions/?status=Approved,In%20Review&date_from=${today}`);
+    expect(filtered.body.results.map((r: { session_id: string }) => r.session_id)).toContain(s.session_id);
+    expect(
+      filtered.body.results.every((r: { status: string }) => ['Approved', 'In Review'].includes(r.status)),
+    ).toBe(true);
+    const before2000 = await didit.call('GET', '/v3/sessions/?date_to=1999-12-31');
+    expect(before2000.body).toEqual({ count: 0, next: null, previous: null, results: [] });
     const user = await didit.call('GET', '/v3/users/user-1/');
     expect(user.body).toMatchObject({
       vendor_data: 'user-1',
@@ -341,10 +347,24 @@ describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
     const b = (await didit.createSession({ vendor_data: 'bulk-b' })).body;
     const c = (await didit.createSession({ vendor_data: 'bulk-c' })).body;
     expect(new Set([a.session_number, b.session_number, c.session_number]).size).toBe(3);
+    // Django REST framework pages: limit and offset, with next and previous links.
+    const first = await didit.call('GET', '/v3/sessions/?limit=2');
+    expect(first.body.results.map((r: { session_id: string }) => r.session_id)).toEqual([
+      c.session_id,
+      b.session_id,
+    ]);
+    expect(first.body.previous).toBeNull();
+    const next = new URL(first.body.next);
+    const second = await didit.call('GET', `${next.pathname.replace(/^.*\/v3\//, '/v3/')}${next.search}`);
+    expect(second.body.results[0].session_id).toBe(a.session_id);
+    expect(second.body.previous).toMatch(/offset=0/);
     const byNumber = await didit.call('POST', '/v3/sessions/delete/', {
       session_numbers: [a.session_number, 99999],
     });
-    expect(byNumber.body).toEqual({ deleted_count: 1 });
+    expect(byNumber.body).toEqual({
+      deleted_count: 1,
+      results: [{ session_number: a.session_number, session_id: a.session_id }],
+    });
     expect((await didit.decision(a.session_id)).status).toBe(404);
     expect((await didit.decision(b.session_id)).status).toBe(200);
 
@@ -399,6 +419,7 @@ describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
       (await stranger.call('POST', '/v3/sessions/delete/', { session_numbers: [s.session_number] })).body,
     ).toEqual({
       deleted_count: 0,
+      results: [],
     });
     expect((await didit.decision(s.session_id)).status).toBe(200);
   });

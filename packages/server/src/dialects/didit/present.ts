@@ -31,6 +31,7 @@ export const unixSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
 export function createdBody(session: Session, ids: DiditIds, url: string) {
   return {
     session_id: ids.sessionId,
+    session_kind: 'user',
     session_number: ids.sessionNumber,
     session_token: session.journeyToken,
     url,
@@ -47,6 +48,7 @@ export function createdBody(session: Session, ids: DiditIds, url: string) {
 export function listItem(session: Session, ids: DiditIds, url: string | null) {
   return {
     session_id: ids.sessionId,
+    session_kind: 'user',
     session_number: ids.sessionNumber,
     session_url: url,
     status: diditStatus(session.status),

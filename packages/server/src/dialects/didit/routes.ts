@@ -1,5 +1,5 @@
 import fastifyRateLimit from '@fastify/rate-limit';
-import { type DomainError, isDomainError, type Session } from '@openidv/domain';
+import { type DomainError, isDomainError, type Session, type SessionStatus } from '@openidv/domain';
 import {
   type DialectIdRow,
   dialects,
@@ -213,8 +213,10 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
   };
   const urlOf = (s: Session) => (s.deletedAt ? null : journeyUrl(platform.config.publicUrl, s.journeyToken));
 
-  async function loadSession(request: FastifyRequest): Promise<{ session: Session; link: DialectIdRow }> {
-    const { id } = request.params as { id: string };
+  async function loadSessionById(
+    request: FastifyRequest,
+    id: string,
+  ): Promise<{ session: Session; link: DialectIdRow }> {
     if (!UUID.test(id)) throw new DiditError(404, NOT_FOUND);
     const link = await resolveExternalId(db, 'didit', 'session', id, applicationOf(request));
     if (!link) throw new DiditError(404, NOT_FOUND);
@@ -224,6 +226,11 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
       throw new DiditError(404, NOT_FOUND);
     }
   }
+  const loadSession = (request: FastifyRequest) =>
+    loadSessionById(request, (request.params as { id: string }).id);
+
+  const blockedFaces = async (applicationId: string) =>
+    (await facesRepo.listFaceTemplates(db, applicationId)).filter((f) => f.kind === 'blocklist');
 
   const route = {
     tags,
@@ -347,24 +354,46 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
         ...route,
         summary: 'List sessions (Didit GET /v3/sessions/)',
         description:
-          'Newest first, `limit` (≤ 200) and `offset` pages; filters `vendor_data` and `status` (a Didit status). Answers `{count, next, previous, results:[{session_id, session_number, session_url, status, vendor_data, metadata, workflow_id, created_at}]}`; `count` counts up to the end of this page (plus one when there is a next page).',
+          'Newest first, `limit` (≤ 200) and `offset` pages; filters `vendor_data`, `status` (Didit statuses, comma-separated), `date_from`, `date_to`. Answers `{count, next, previous, results:[{session_id, session_number, session_url, status, vendor_data, metadata, workflow_id, created_at}]}`; `count` counts up to the end of this page (plus one when there is a next page).',
         querystring: z.object({
           limit: z.string().optional(),
           offset: z.string().optional(),
           vendor_data: z.string().optional(),
-          status: z.string().optional(),
+          status: z.string().optional().describe('Didit statuses, comma-separated: "Approved,In Review".'),
+          date_from: z.string().optional().describe('YYYY-MM-DD: created on or after this day (UTC).'),
+          date_to: z.string().optional().describe('YYYY-MM-DD: created on or before this day (UTC).'),
         }),
         response: { 200: anyBody, ...errors(400, 401, 403) },
       },
     },
     async (request) => {
       const p = pageOf(request.query);
-      const q = request.query as { vendor_data?: string; status?: string };
-      const statuses = q.status ? coreStatuses(q.status) : undefined;
-      if (q.status && !statuses) throw DiditError.field('status', `"${q.status}" is not a valid choice.`);
+      const q = request.query as {
+        vendor_data?: string;
+        status?: string;
+        date_from?: string;
+        date_to?: string;
+      };
+      let statuses: SessionStatus[] | undefined;
+      for (const name of q.status ? q.status.split(',').map((x) => x.trim()) : []) {
+        const found = coreStatuses(name);
+        if (!found) throw DiditError.field('status', `"${name}" is not a valid choice.`);
+        statuses = [...(statuses ?? []), ...found];
+      }
+      const day = (v: string | undefined, field: string) => {
+        if (v === undefined || v === '') return undefined;
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v)))
+          throw DiditError.field(field, 'Date has wrong format. Use YYYY-MM-DD.');
+        return new Date(`${v}T00:00:00Z`);
+      };
+      const from = day(q.date_from, 'date_from');
+      const to = day(q.date_to, 'date_to');
       const rows = await sessionsRepo.listSessions(db, applicationOf(request), {
         ...(q.vendor_data && { vendorData: q.vendor_data }),
         ...(statuses && { status: statuses }),
+        ...(from && { createdFrom: from }),
+        // date_to names the last day included.
+        ...(to && { createdTo: new Date(to.getTime() + 86_400_000) }),
         limit: p.offset + p.limit + 1,
       });
       const items = [];
@@ -500,7 +529,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
         ...route,
         summary: 'Delete sessions in bulk (Didit POST /v3/sessions/delete/)',
         description:
-          'Body `{"session_numbers":[1,2,3]}` or `{"delete_all":true}`. Unknown numbers are skipped. Answers `{deleted_count}`.',
+          'Body `{"session_numbers":[1,2,3]}` or `{"delete_all":true}`. Unknown numbers (and sessions of other applications) are skipped silently, as at Didit. Answers 200 `{deleted_count, results:[{session_number, session_id}]}` at once, however many match (Didit answers 202 with a job above 20).',
         body: z.object({
           session_numbers: z.array(z.number().int()).optional(),
           delete_all: z.boolean().optional(),
@@ -515,7 +544,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
       if (!Array.isArray(numbers) || !numbers.length || numbers.some((n) => !Number.isInteger(n)))
         throw DiditError.field('session_numbers', 'Give a list of session numbers, or "delete_all": true.');
       if (numbers.length > 1000) throw DiditError.field('session_numbers', 'At most 1000 per request.');
-      let deleted = 0;
+      const results: { session_number: number; session_id: string }[] = [];
       for (const n of new Set(numbers as number[])) {
         const row = await dialects.findByExternalId(
           db,
@@ -525,9 +554,10 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
         const session = row && (await sessionsRepo.findSession(db, applicationOf(request), row.sessionId));
         if (!session || session.deletedAt) continue;
         await deleteSession(platform, session, actorOf(request));
-        deleted++;
+        const link = await dialects.findByInternalId(db, 'didit', session.id);
+        results.push({ session_number: n, session_id: link?.externalId ?? session.id });
       }
-      return { deleted_count: deleted };
+      return { deleted_count: results.length, results };
     },
   );
 
@@ -757,9 +787,6 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
     },
   );
 
-  const blockedFaces = async (applicationId: string) =>
-    (await facesRepo.listFaceTemplates(db, applicationId)).filter((f) => f.kind === 'blocklist');
-
   /** The values of a session Didit's blocklist flags name: its face, document number, phone and email. */
   async function sessionValues(session: Session) {
     const attempt = await sessionsRepo.findAttempt(db, session.currentAttemptId);
@@ -791,8 +818,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
     );
     if (!flags.length)
       throw DiditError.field('non_field_errors', 'At least one blocklist_* flag must be true.');
-    (request.params as { id?: string }).id = sessionId;
-    const { session } = await loadSession(request);
+    const { session } = await loadSessionById(request, sessionId);
     return { session, flags, values: await sessionValues(session) };
   }
 
