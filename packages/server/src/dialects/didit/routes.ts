@@ -944,7 +944,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
     'openidv keeps no user records beyond sessions: keep user metadata in your system, or on sessions as metadata.',
   );
   const billing =
-    'openidv is self-hosted: there are no prepaid credits to read or top up. Usage per month is at /v1/insights/usage.';
+    'openidv is self-hosted: there are no prepaid credits to read or top up. Usage per month is at /v1/usage.';
   unsupportedRoute('get', '/v3/billing/balance/', 'Not supported: credit balance', billing);
   unsupportedRoute('post', '/v3/billing/top-up/', 'Not supported: credit top-up', billing);
 }
