@@ -22,23 +22,24 @@ function sortKeys(value: unknown): unknown {
 }
 
 /**
- * Didit's wire form: keys sorted, compact separators, non-ASCII escaped as \uXXXX (Python's `json.dumps` with
- * `sort_keys=True`), so the raw body is what `X-Signature` signs.
+ * Didit's wire form: keys sorted, compact separators, characters as they are (UTF-8), as Didit's documentation
+ * shows a body ("José") before middleware re-encodes it ("Jos\u00e9").
  */
 export function diditJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)).replace(
-    /[\u0080-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(sortKeys(value));
 }
 
 /**
- * What `X-Signature-V2` signs: the parsed body re-encoded with sorted keys, unescaped characters and whole
- * numbers without a fraction, which a receiver gets back from a body its middleware has already parsed.
+ * What `X-Signature-V2` signs: the parsed body re-encoded with sorted keys, compact, characters unescaped and
+ * whole numbers without a fraction — what a receiver gets back with `JSON.stringify` from a body its middleware
+ * has already parsed (and re-encoded). For openidv's bodies it equals the raw body.
  */
 export function canonicalV2(body: string): string {
   return JSON.stringify(sortKeys(JSON.parse(body)));
 }
+
+/** How long after the event the first attempts still carry the event's time as `X-Timestamp`. */
+const EVENT_TIME_MS = 60_000;
 
 const EVENT_STATUS: Partial<Record<RenderInput['type'], SessionStatus>> = {
   'session.started': 'started',
@@ -89,16 +90,25 @@ async function render(input: RenderInput): Promise<string | null> {
 /**
  * Didit's `status.updated` webhook, signed three ways with the credential's webhook secret: `X-Signature` over
  * the raw body, `X-Signature-V2` over the re-encoded JSON (survives middleware that re-serialises), and
- * `X-Signature-Simple` over "timestamp:session_id:status:webhook_type"; `X-Timestamp` is the sending time in
- * unix seconds, which receivers check for freshness (Didit: within 5 minutes).
+ * `X-Signature-Simple` over "timestamp:session_id:status:webhook_type"; `X-Timestamp` (unix seconds) is what
+ * receivers check for freshness (Didit: within 5 minutes). Signatures are computed at each attempt.
  */
 export const diditWebhookFormat: WebhookFormat = {
   dialect: 'didit',
   events: ['session.started', 'session.decided', 'session.expired', 'session.abandoned', 'session.cancelled'],
   render,
   headers({ secret, body, now }) {
-    const timestamp = String(unixSeconds(now));
-    const parsed = JSON.parse(body) as { session_id?: string; status?: string; webhook_type?: string };
+    const parsed = JSON.parse(body) as {
+      session_id?: string;
+      status?: string;
+      webhook_type?: string;
+      timestamp?: number;
+    };
+    // Receivers build the Simple signature from X-Timestamp or from the body's `timestamp`: while the event is
+    // fresh both are the same; a later retry carries its own time so it passes the receiver's 5-minute window.
+    const eventTime = typeof parsed.timestamp === 'number' ? parsed.timestamp * 1000 : Number.NaN;
+    const age = now.getTime() - eventTime;
+    const timestamp = String(age >= 0 && age <= EVENT_TIME_MS ? parsed.timestamp : unixSeconds(now));
     return {
       'user-agent': 'DiditWebhook/2.0 (openidv didit dialect)',
       'x-timestamp': timestamp,
