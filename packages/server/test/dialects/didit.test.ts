@@ -301,6 +301,7 @@ describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
     expect(r.status).toBe(200);
     const hook = await waitForStatus(s.session_id, 'Resubmitted', start);
     expect(djson(hook).decision.resubmit_info).toEqual({ nodes_to_resubmit: [{ context: 'face' }] });
+    expect(djson(hook).resubmit_info).toEqual({ nodes_to_resubmit: [{ context: 'face' }] });
     expect((await didit.decision(s.session_id)).body.status).toBe('Resubmitted');
   });
 

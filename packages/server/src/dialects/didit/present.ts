@@ -9,17 +9,39 @@ import {
   UNSUPPORTED_FEATURE_KEYS,
 } from './codes.ts';
 
-/** What the Didit dialect keeps about a session (in the id mapping's `extra`). */
+/**
+ * What the Didit dialect keeps about a session (in the id mapping's `extra`): its number only. Personal data
+ * stays in the session, where deletion erases it.
+ */
 export interface DiditSessionExtra {
   sessionNumber?: number;
-  contactDetails?: Record<string, unknown> | null;
-  expectedDetails?: Record<string, unknown> | null;
 }
 
 export interface DiditIds {
   sessionId: string;
   sessionNumber: number | null;
-  extra: DiditSessionExtra;
+}
+
+/** `expected_details` and `contact_details` as given at creation, read back from the session. */
+function givenDetails(session: Session) {
+  const p = session.expected.person ?? {};
+  const d = session.expected.document ?? {};
+  const pick = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v === 'string' && v));
+  const expected = pick({
+    first_name: p.firstName,
+    last_name: p.lastName,
+    date_of_birth: p.dateOfBirth,
+    nationality: p.nationality,
+    id_country: d.country,
+  });
+  const type = diditDocumentType(d.type);
+  if (type) expected['expected_document_types'] = [type];
+  const contact = pick({ email: p['email'], phone: p['phone'] });
+  return {
+    expected: Object.keys(expected).length ? expected : null,
+    contact: Object.keys(contact).length ? contact : null,
+  };
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
@@ -190,6 +212,7 @@ export function decisionBody(
   reviews: AuditEntry[],
 ) {
   const decision = attempt?.decision ?? null;
+  const given = givenDetails(session);
   const d = presentDecision(session, attempt);
   const person = d.person as Record<string, unknown>;
   const doc = d.document as Record<string, unknown>;
@@ -227,8 +250,8 @@ export function decisionBody(
     vendor_data: session.vendorData,
     metadata: session.metadata,
     callback: session.callbackUrl,
-    expected_details: ids.extra.expectedDetails ?? null,
-    contact_details: ids.extra.contactDetails ?? null,
+    expected_details: given.expected,
+    contact_details: given.contact,
     created_at: session.createdAt.toISOString(),
     ...arrays,
     reviews: reviewItems(reviews),

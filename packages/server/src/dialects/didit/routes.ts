@@ -189,7 +189,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
   }
 
   /** The Didit id and number of a session, given the first time the dialect shows it. */
-  async function linkOf(session: Session, request: FastifyRequest, extra: DiditSessionExtra = {}) {
+  async function linkOf(session: Session, request: FastifyRequest) {
     const existing = await dialects.findByInternalId(db, 'didit', session.id);
     if (existing) return existing;
     const sessionNumber = await claimSessionNumber(session, request.diditAuth!.credential.id);
@@ -203,13 +203,13 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
         sessionId: session.id,
         credentialId: request.diditAuth!.credential.id,
       },
-      { ...extra, sessionNumber },
+      { sessionNumber } satisfies DiditSessionExtra,
     );
   }
 
   const idsOf = (link: DialectIdRow): DiditIds => {
     const extra = link.extra as DiditSessionExtra;
-    return { sessionId: link.externalId, sessionNumber: extra.sessionNumber ?? null, extra };
+    return { sessionId: link.externalId, sessionNumber: extra.sessionNumber ?? null };
   };
   const urlOf = (s: Session) => (s.deletedAt ? null : journeyUrl(platform.config.publicUrl, s.journeyToken));
 
@@ -339,10 +339,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
         }
       }
       const session = await createSession(platform, applicationOf(request), input, actorOf(request));
-      const link = await linkOf(session, request, {
-        contactDetails: contact ?? null,
-        expectedDetails: expected ?? null,
-      });
+      const link = await linkOf(session, request);
       return reply.code(201).send(createdBody(session, idsOf(link), urlOf(session)!));
     },
   );

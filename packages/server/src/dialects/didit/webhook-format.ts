@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { SessionStatus } from '@openidv/domain';
 import { reviews, sessions } from '@openidv/storage';
+import { journeyUrl } from '../../usecases/sessions/present-session.ts';
 import type { RenderInput, WebhookFormat } from '../dialect.ts';
 import { diditStatus } from './codes.ts';
 import { type DiditSessionExtra, decisionBody, unixSeconds } from './present.ts';
@@ -76,13 +77,16 @@ async function render(input: RenderInput): Promise<string | null> {
   if (WITH_DECISION.has(status)) {
     const attempt = await sessions.findAttempt(tx, session.currentAttemptId);
     const audit = await reviews.listAudit(tx, session.applicationId, { targetId: session.id, limit: 200 });
-    body['decision'] = decisionBody(
+    const decision = decisionBody(
       session,
       attempt,
-      { sessionId: link.externalId, sessionNumber: extra.sessionNumber ?? null, extra },
-      { session: null },
+      { sessionId: link.externalId, sessionNumber: extra.sessionNumber ?? null },
+      { session: journeyUrl(input.publicUrl, session.journeyToken) },
       audit,
     );
+    body['decision'] = decision;
+    // Didit repeats what the applicant must redo at the top level of a Resubmitted webhook.
+    if (status === 'Resubmitted') body['resubmit_info'] = decision.resubmit_info;
   }
   return diditJson(body);
 }
