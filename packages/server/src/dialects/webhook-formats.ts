@@ -1,7 +1,8 @@
 import type { WebhookFormat } from './dialect.ts';
+import { diditWebhookFormat } from './didit/webhook-format.ts';
 import { veriffWebhookFormat } from './veriff/webhook-format.ts';
 
 /** Every dialect's webhook format, by dialect name. */
 export const WEBHOOK_FORMATS: ReadonlyMap<string, WebhookFormat> = new Map(
-  [veriffWebhookFormat].map((f) => [f.dialect, f]),
+  [veriffWebhookFormat, diditWebhookFormat].map((f) => [f.dialect, f]),
 );

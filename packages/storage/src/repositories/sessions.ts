@@ -100,6 +100,41 @@ export async function listSessions(
   return rows.map(toSession);
 }
 
+export interface VendorDataSummary {
+  vendorData: string;
+  sessions: number;
+  lastCreatedAt: Date;
+}
+
+/** The applicants an application knows by its own reference (`vendor_data`), most recently seen first. */
+export async function listVendorData(
+  db: Executor,
+  applicationId: string,
+  page: { limit: number; offset: number },
+): Promise<VendorDataSummary[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select((eb) => [
+      'vendor_data',
+      eb.fn.countAll<number | string | bigint>().as('sessions'),
+      eb.fn.max('created_at').as('last_created_at'),
+    ])
+    .where('application_id', '=', applicationId)
+    .where('deleted_at', 'is', null)
+    .where('vendor_data', 'is not', null)
+    .groupBy('vendor_data')
+    .orderBy('last_created_at', 'desc')
+    .orderBy('vendor_data')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return rows.map((r) => ({
+    vendorData: r.vendor_data!,
+    sessions: Number(r.sessions),
+    lastCreatedAt: new Date(Number(r.last_created_at)),
+  }));
+}
+
 /**
  * Compare-and-set on the status, so two concurrent changes cannot both win.
  * Returns false when the session was no longer in one of `from`.

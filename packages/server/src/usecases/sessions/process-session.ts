@@ -209,6 +209,8 @@ export async function storeDecision(
     }
     await recordSessionSignals(platform, tx, fresh, decision);
     await recordDocumentUse(platform, tx, fresh, decision);
+    // Before the event, so webhooks rendered with it (Didit's `reviews`) see the review's audit entry.
+    await alsoInTransaction?.(tx);
     const attempt = await sessions.findAttempt(tx, attemptId);
     await recordEvent(
       platform,
@@ -222,7 +224,6 @@ export async function storeDecision(
         decision: presentDecision(fresh, attempt),
       },
     );
-    await alsoInTransaction?.(tx);
     return true;
   });
   if (stored) {
