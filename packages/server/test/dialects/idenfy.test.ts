@@ -167,6 +167,32 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
     expect((await idenfy.remove(t.scanRef)).body.identifier).toBe('PARTNER_ERROR');
   });
 
+  it('reports a photo to retake as DENIED, not final, and the same token takes the new photos', async () => {
+    const start = receiver.received.length;
+    const t = (await idenfy.token({ clientId: 'user-retake' })).body;
+    const blurred = await idenfy.process({
+      authToken: t.authToken,
+      images: { FRONT: photos.blurredJpeg.toString('base64'), FACE: photos.png.toString('base64') },
+    });
+    expect(blurred.status).toBe(200);
+    const first = await waitFor(async () => hooksFor(t.scanRef, start)[0], 20_000, 'the first result');
+    expect(ijson(first).final).toBe(false);
+    expect(ijson(first).status.overall).toBe('DENIED');
+    expect(ijson(first).status.autoDocument).toBe('DOC_TOO_BLURRY');
+    expect((await idenfy.status(t.scanRef)).body.status).toBe('DENIED');
+
+    const retaken = await idenfy.process({
+      authToken: t.authToken,
+      images: { FRONT: photos.sharpJpeg.toString('base64'), FACE: photos.png.toString('base64') },
+    });
+    expect(retaken.status).toBe(200);
+    const second = await waitFor(async () => hooksFor(t.scanRef, start)[1], 20_000, 'the second result');
+    expect([ijson(second).status.overall, ijson(second).final]).toEqual(['APPROVED', true]);
+    expect(
+      isValidIdenfyWebhook(second.body, second.headers['idenfy-signature'] as string, credential.secret),
+    ).toBe(true);
+  });
+
   it('refuses missing or wrong credentials with 401 UNAUTHORIZED, and other dialects’ keys', async () => {
     const url = `${credential.baseUrl.replace('localhost', '127.0.0.1')}/api/v2/token`;
     const none = await fetch(url, {
