@@ -160,7 +160,6 @@ const FRAUD_TAGS: Record<string, string> = {
   FACE_BLOCKLISTED: 'FACE_IN_BLACKLIST',
   DOCUMENT_BLOCKLISTED: 'DATA_IN_BLACKLIST',
   DUPLICATE_DOCUMENT: 'DUPLICATE_PERSONAL_DATA',
-  REPLAYED_MEDIA: 'PORTRAIT_SUBSTITUTION',
 };
 /** `mismatchTags` for the comparisons with the data given at token creation. */
 const MISMATCH_TAGS: Record<string, string> = {
