@@ -193,6 +193,16 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
     ).toBe(true);
   });
 
+  it('documents its routes in the OpenAPI reference under Compat: iDenfy', async () => {
+    const doc = (await (await fetch(`${server.api.base}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    };
+    for (const path of ['token', 'status', 'data', 'process', 'delete']) {
+      expect(doc.paths[`/compat/idenfy/api/v2/${path}`]?.['post']?.tags).toEqual(['Compat: iDenfy']);
+    }
+    expect(doc.paths['/compat/idenfy/api/v2/redirect']?.['get']).toBeDefined();
+  });
+
   it('refuses missing or wrong credentials with 401 UNAUTHORIZED, and other dialects’ keys', async () => {
     const url = `${credential.baseUrl.replace('localhost', '127.0.0.1')}/api/v2/token`;
     const none = await fetch(url, {
@@ -373,5 +383,25 @@ describe.each(await testDialects())('iDenfy dummy results in test mode, on %s', 
       expect(ijson(h).status.autoDocument).toBeNull();
     });
     expect((await idenfy.status(refs[1]!)).body.status).toBe('DENIED');
+
+    // SUSPECTED is not final: a reviewer's approval follows as iDenfy's manual result.
+    const listed = await server.api.json('GET', '/v1/sessions?vendorData=dummy-SUSPECTED');
+    const reviewed = await server.api.json('POST', `/v1/sessions/${listed.body.data[0].id}/review`, {
+      decision: 'approved',
+    });
+    expect(reviewed.status).toBe(200);
+    const manual = await waitFor(
+      async () => (receiver.received as Hook[]).filter((h) => ijson(h).scanRef === refs[2])[1],
+      20_000,
+      'the manual result',
+    );
+    expect(
+      isValidIdenfyWebhook(manual.body, manual.headers['idenfy-signature'] as string, credential.secret),
+    ).toBe(true);
+    expect(ijson(manual)).toMatchObject({
+      final: true,
+      status: { overall: 'APPROVED', manualDocument: 'DOC_VALIDATED', manualFace: 'FACE_MATCH' },
+      data: { manuallyDataChanged: true },
+    });
   });
 });
