@@ -1,3 +1,4 @@
+import { renderSyntheticDocument, td3Mrz } from '@openidv/document-reader/testing';
 import { testDialects } from '@openidv/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, startTestServer, waitFor } from '../support/harness.ts';
@@ -191,6 +192,59 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
     expect(
       isValidIdenfyWebhook(second.body, second.headers['idenfy-signature'] as string, credential.secret),
     ).toBe(true);
+  });
+
+  it('reports what the document says in data.* and a name that differs from the token as a mismatch', async () => {
+    const start = receiver.received.length;
+    const passport = await renderSyntheticDocument({
+      mrz: td3Mrz({
+        country: 'NLD',
+        lastName: 'Visser',
+        firstNames: 'Anna Maria',
+        number: 'NX4R7K2P1',
+        birth: '900215',
+        sex: 'F',
+        expiry: '340101',
+      }),
+      width: 1000,
+    });
+    // ageLimit and country bring the document check into this token's workflow.
+    const t = (
+      await idenfy.token({
+        clientId: 'user-passport',
+        firstName: 'Anna Maria',
+        lastName: 'Jansen',
+        dateOfBirth: '1990-02-15',
+        ageLimit: 18,
+        country: 'NL',
+      })
+    ).body;
+    const processed = await idenfy.process({
+      authToken: t.authToken,
+      country: 'NL',
+      documentType: 'PASSPORT',
+      images: { FRONT: passport.toString('base64'), FACE: photos.png.toString('base64') },
+    });
+    expect(processed.status).toBe(200);
+    const hook = await waitFor(async () => hooksFor(t.scanRef, start)[0], 60_000, 'the result webhook');
+    const result = ijson(hook);
+    expect(result.data).toMatchObject({
+      docFirstName: 'ANNA MARIA',
+      docLastName: 'VISSER',
+      fullName: 'ANNA MARIA VISSER',
+      docNumber: 'NX4R7K2P1',
+      docDob: '1990-02-15',
+      docExpiry: '2034-01-01',
+      docType: 'PASSPORT',
+      docSex: 'FEMALE',
+      docNationality: 'NL',
+      docIssuingCountry: 'NL',
+      selectedCountry: 'NL',
+    });
+    expect(result.status.mismatchTags).toEqual(['NAME']);
+    expect(result.status.autoDocument).toBe('DOC_INFO_MISMATCH');
+    // As at iDenfy, a mismatch with the data given at token creation makes the result SUSPECTED.
+    expect([result.status.overall, result.final]).toEqual(['SUSPECTED', false]);
   });
 
   it('documents its routes in the OpenAPI reference under Compat: iDenfy', async () => {
