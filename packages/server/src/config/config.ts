@@ -115,6 +115,11 @@ export const configSchema = z.object({
   OPENIDV_WORKER: bool
     .default(true)
     .describe('Run the checks pipeline and webhook delivery in this process.'),
+  OPENIDV_TEST_MODE: bool
+    .default(false)
+    .describe(
+      "Test-mode features for integration testing: dialects' dummy results (iDenfy `dummyStatus`) decide a session without checks. Never on in production.",
+    ),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -142,6 +147,8 @@ export interface Config {
   jobLeaseMs: number;
   jobConcurrency: number;
   worker: boolean;
+  /** Dummy results (iDenfy `dummyStatus`) are accepted. */
+  testMode: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -179,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobLeaseMs: parseDuration(c.OPENIDV_JOB_LEASE),
     jobConcurrency: c.OPENIDV_JOB_CONCURRENCY,
     worker: c.OPENIDV_WORKER,
+    testMode: c.OPENIDV_TEST_MODE,
   };
 }
 

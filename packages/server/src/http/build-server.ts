@@ -6,6 +6,7 @@ import { DomainError, ERROR_CODES, newId } from '@openidv/domain';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import { diditRoutes } from '../dialects/didit/routes.ts';
+import { idenfyRoutes } from '../dialects/idenfy/routes.ts';
 import { veriffRoutes } from '../dialects/veriff/routes.ts';
 import type { Platform } from '../platform/platform.ts';
 import { WEBHOOK_EVENT_TYPES } from '../usecases/events/event-types.ts';
@@ -169,5 +170,6 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   // Vendor dialects: each under its own prefix, with the vendor's auth, shapes and errors (docs/compat/).
   await app.register(async (compat) => veriffRoutes(compat, platform), { prefix: '/compat/veriff' });
   await app.register(async (compat) => diditRoutes(compat, platform), { prefix: '/compat/didit' });
+  await app.register(async (compat) => idenfyRoutes(compat, platform), { prefix: '/compat/idenfy' });
   return app;
 }
