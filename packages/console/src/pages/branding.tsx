@@ -194,7 +194,11 @@ export function BrandingPage() {
           <h2>Preview</h2>
           <div class="brand-preview">
             <div class="brand-preview-top">
-              {logo ? <img src={logo} alt={`${name} logo`} /> : <strong>{name}</strong>}
+              {logo ? (
+                <img class="brand-preview-logo" src={logo} alt={`${name} logo`} />
+              ) : (
+                <strong>{name}</strong>
+              )}
             </div>
             <p>{name} asks you to verify your identity.</p>
             <span class="brand-preview-button" style={{ background: preview, color: onColor(preview) }}>
