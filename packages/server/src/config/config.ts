@@ -115,6 +115,12 @@ export const configSchema = z.object({
   OPENIDV_WORKER: bool
     .default(true)
     .describe('Run the checks pipeline and webhook delivery in this process.'),
+  OPENIDV_EMPLOYMENT_SOURCES_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'JSON file of the OAuth 2.0 data sources employment sessions may offer (`{"sources": [...]}`, see the README). Unset: documents only.',
+    ),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -142,6 +148,7 @@ export interface Config {
   jobLeaseMs: number;
   jobConcurrency: number;
   worker: boolean;
+  employmentSourcesFile: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -179,6 +186,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobLeaseMs: parseDuration(c.OPENIDV_JOB_LEASE),
     jobConcurrency: c.OPENIDV_JOB_CONCURRENCY,
     worker: c.OPENIDV_WORKER,
+    employmentSourcesFile:
+      c.OPENIDV_EMPLOYMENT_SOURCES_FILE === undefined
+        ? undefined
+        : resolve(c.OPENIDV_EMPLOYMENT_SOURCES_FILE),
   };
 }
 
