@@ -11,6 +11,12 @@ export type { DialectCredentialRow, DialectIdKind, DialectIdRow } from './reposi
 export * as dialects from './repositories/dialects.ts';
 export type { DocumentUseRow } from './repositories/document-uses.ts';
 export * as documentUses from './repositories/document-uses.ts';
+export type {
+  ConnectionRow,
+  ConnectionStatus,
+  EmploymentVerificationRow,
+} from './repositories/employment.ts';
+export * as employment from './repositories/employment.ts';
 export type { FaceTemplateRow } from './repositories/faces.ts';
 export * as faces from './repositories/faces.ts';
 export * as idempotency from './repositories/idempotency.ts';

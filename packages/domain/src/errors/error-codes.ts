@@ -78,6 +78,10 @@ export const ERROR_CODES = {
     description: 'The webhook URL is not https/http or points at a private or loopback address.',
   },
   WORKFLOW_INVALID: { status: 422, description: 'The workflow definition is invalid.' },
+  EMPLOYMENT_RESULT_PENDING: {
+    status: 409,
+    description: 'The employment result (timeline, comparison, report) is ready once the session is decided.',
+  },
   WORKFLOW_IN_USE: { status: 409, description: 'The default workflow cannot be deleted.' },
   LIST_IMPORT_FAILED: {
     status: 422,

@@ -12,6 +12,7 @@ export type IdPrefix =
   | 'ses'
   | 'att'
   | 'med'
+  | 'con'
   | 'evt'
   | 'wf'
   | 'wh'

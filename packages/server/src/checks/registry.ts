@@ -3,6 +3,7 @@ import { createAmlCheck } from '@openidv/check-aml';
 import { blocklistCheck } from '@openidv/check-blocklist';
 import { documentCheck } from '@openidv/check-document';
 import { createEmailRiskCheck } from '@openidv/check-email-risk';
+import { employmentCheck } from '@openidv/check-employment';
 import { faceMatchCheck, livenessCheck } from '@openidv/check-face';
 import { faceDuplicatesCheck } from '@openidv/check-face-duplicates';
 import { imageQualityCheck } from '@openidv/check-image-quality';
@@ -123,6 +124,7 @@ export function createDefaultRegistry(
     phoneRiskCheck,
     velocityCheck,
     blocklistCheck,
+    employmentCheck,
     ...extra,
   ] as CheckDefinition<never>[]);
 }

@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth/auth-routes.ts';
 import { consoleRoutes } from './routes/console/console-routes.ts';
 import { dialectCredentialRoutes } from './routes/dialects/dialect-credential-routes.ts';
 import { documentRoutes } from './routes/documents/document-routes.ts';
+import { employmentRoutes } from './routes/employment/employment-routes.ts';
 import { faceRoutes } from './routes/faces/face-routes.ts';
 import { insightRoutes } from './routes/insights/insight-routes.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
@@ -150,6 +151,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       }
       registerIdempotency(v1, platform);
       sessionRoutes(v1, platform);
+      employmentRoutes(v1, platform);
       webhookRoutes(v1, platform);
       workflowRoutes(v1, platform);
       keyRoutes(v1, platform);

@@ -59,12 +59,40 @@ export interface SessionsTable {
   collected: string; // JSON
   journey_token: string;
   current_attempt_id: string;
+  /** identity | employment | income */
+  type: string;
   attempt_count: number;
   created_at: number;
   updated_at: number;
   expires_at: number;
   decided_at: number | null;
   deleted_at: number | null;
+}
+
+export interface EmploymentVerificationsTable {
+  session_id: string;
+  application_id: string;
+  declared: string; // JSON DeclaredEmployment[]
+  settings: string; // JSON {maxGapDays, sources}
+  result: string | null; // JSON EmploymentResult
+  updated_at: number;
+}
+
+export interface EmploymentConnectionsTable {
+  id: string;
+  session_id: string;
+  source_id: string;
+  declared_id: string | null;
+  /** pending | connected | failed */
+  status: string;
+  /** SHA-256 of the OAuth state, to find the connection when the source sends the candidate back. */
+  state_digest: string | null;
+  /** Sealed {state, codeVerifier} while pending. */
+  pending_enc: string | null;
+  employments: string | null; // JSON VerifiedEmployment[]
+  error_code: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface AttemptsTable {
@@ -349,6 +377,8 @@ export interface DB {
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
   sessions: SessionsTable;
+  employment_verifications: EmploymentVerificationsTable;
+  employment_connections: EmploymentConnectionsTable;
   attempts: AttemptsTable;
   media: MediaTable;
   session_events: SessionEventsTable;

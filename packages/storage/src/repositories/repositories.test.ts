@@ -39,6 +39,7 @@ describe.each(dialects)('storage on %s', (dialect) => {
     const now = new Date();
     return {
       id: newId('ses'),
+      type: 'identity',
       applicationId: appId,
       workflowId: 'wf_x',
       workflowVersion: 1,

@@ -1,6 +1,7 @@
 import {
   DECISION_STATUSES,
   SESSION_STATUSES,
+  SESSION_TYPES,
   workflowCheckSchema,
   workflowRuleSchema,
 } from '@openidv/domain';
@@ -11,6 +12,9 @@ import { WEBHOOK_EVENT_TYPES } from '../../usecases/events/event-types.ts';
 export const sessionSchema = z
   .object({
     id: z.string().describe('Session id, prefixed `ses_`, sortable by creation time.'),
+    type: z
+      .enum(SESSION_TYPES)
+      .describe('identity, or employment / income (see `GET /v1/sessions/{id}/employment`).'),
     status: z.enum(SESSION_STATUSES),
     url: z.string().nullable().describe('The applicant journey link (null once deleted).'),
     workflowId: z.string(),

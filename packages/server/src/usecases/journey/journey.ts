@@ -96,6 +96,7 @@ export async function journeyState(platform: Platform, token: string) {
   const plan: JourneyPlan = journeyPlan(definition ?? { checks: [] });
   return {
     reference: s.id,
+    type: s.type,
     phase,
     status: s.status,
     attempt: s.attemptCount,

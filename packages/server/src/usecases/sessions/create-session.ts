@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { type Attempt, DomainError, newId, type Session } from '@openidv/domain';
-import { sessions, workflows } from '@openidv/storage';
+import { type Attempt, DomainError, newId, SESSION_TYPES, type Session } from '@openidv/domain';
+import { employment, sessions, workflows } from '@openidv/storage';
 import { z } from 'zod';
 import type { Platform } from '../../platform/platform.ts';
+import { declarationInput, prepareDeclaration } from '../employment/declaration.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { presentSession } from './present-session.ts';
 
@@ -10,6 +11,13 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-
 
 export const createSessionInput = z
   .object({
+    type: z
+      .enum(SESSION_TYPES)
+      .default('identity')
+      .describe(
+        '`identity` (default) verifies the person; `employment` and `income` verify the declared history in `employment` (the workflow must have the `employment` check).',
+      ),
+    employment: declarationInput.optional(),
     workflowId: z
       .string()
       .max(64)
@@ -66,7 +74,8 @@ export const createSessionInput = z
       .describe('Free key-value data kept with the session and returned as given.'),
   })
   .strict();
-export type CreateSessionInput = z.infer<typeof createSessionInput>;
+/** As sent: defaults (type identity) are applied here, so other callers (dialects) may leave them out. */
+export type CreateSessionInput = z.input<typeof createSessionInput>;
 
 export async function createSession(
   platform: Platform,
@@ -84,6 +93,8 @@ export async function createSession(
       input.workflowId ? `No workflow ${input.workflowId}.` : 'The application has no default workflow.',
     );
   }
+  const type = input.type ?? 'identity';
+  const declaration = prepareDeclaration(platform, { type, employment: input.employment }, workflow.checks);
   const now = platform.now();
   const lifetimeMs =
     (input.lifetimeSeconds ?? workflow.sessionLifetimeSeconds ?? platform.config.sessionLifetimeMs / 1000) *
@@ -91,6 +102,7 @@ export async function createSession(
   const attemptId = newId('att', now.getTime());
   const session: Session = {
     id: newId('ses', now.getTime()),
+    type,
     applicationId,
     workflowId: workflow.id,
     workflowVersion: workflow.version,
@@ -128,6 +140,15 @@ export async function createSession(
   await db.transaction().execute(async (tx) => {
     await sessions.insertSession(tx, session);
     await sessions.insertAttempt(tx, attempt);
+    if (declaration) {
+      await employment.insertVerification(tx, {
+        sessionId: session.id,
+        applicationId,
+        ...declaration,
+        result: null,
+        updatedAt: now,
+      });
+    }
     await recordEvent(platform, tx, session, 'session.created', { workflowId: workflow.id }, actor, {
       session: presented,
     });

@@ -5,6 +5,7 @@ export function presentSession(s: Session, publicUrl: string) {
   const deleted = s.deletedAt !== null;
   return {
     id: s.id,
+    type: s.type,
     status: s.status,
     url: deleted ? null : journeyUrl(publicUrl, s.journeyToken),
     workflowId: s.workflowId,

@@ -13,6 +13,7 @@ import {
 import { type Executor, jobs, media, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { documentUsesService, recordDocumentUse } from '../documents/document-uses.ts';
+import { announceEmploymentResult } from '../employment/announce-result.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { ENROL_FACE_JOB } from '../faces/enrol-face.ts';
 import { findChallenge } from '../liveness/issue-challenge.ts';
@@ -83,7 +84,16 @@ export async function processSession(
     platform.now(),
     workflow.rules ?? [],
   );
-  await storeDecision(platform, session, attemptId, decision, 'system');
+  await storeDecision(
+    platform,
+    session,
+    attemptId,
+    decision,
+    'system',
+    session.type === 'identity'
+      ? undefined
+      : (tx) => announceEmploymentResult(platform, tx, session, results),
+  );
 }
 
 async function runCheck(

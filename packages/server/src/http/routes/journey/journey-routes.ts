@@ -23,6 +23,7 @@ import { issueLivenessChallenge } from '../../../usecases/liveness/issue-challen
 import { addMedia } from '../../../usecases/sessions/add-media.ts';
 import { changeSessionStatus } from '../../../usecases/sessions/change-session-status.ts';
 import { errorResponses } from '../../errors.ts';
+import { employmentJourneyRoutes } from '../employment/employment-journey-routes.ts';
 
 const tags = ['Applicant journey (browser)'];
 const tokenParams = z.object({ token: z.string().min(1).max(64).describe("The session's journey token.") });
@@ -192,6 +193,7 @@ export async function journeyRoutes(app: FastifyInstance, platform: Platform): P
       noStore(reply);
     });
     journeyApi(api, platform);
+    employmentJourneyRoutes(api, platform);
   });
 }
 
@@ -216,6 +218,9 @@ const progressSchema = z
 export const journeyStateSchema = z
   .object({
     reference: z.string().describe('The session id, shown to the applicant as a reference.'),
+    type: z
+      .enum(['identity', 'employment', 'income'])
+      .describe('employment and income journeys prove the declared jobs (`/j/{token}/api/employment`).'),
     phase: phaseSchema,
     status: z.string(),
     attempt: z.number().int(),

@@ -1,4 +1,4 @@
-import { DomainError, SESSION_STATUSES } from '@openidv/domain';
+import { DomainError, SESSION_STATUSES, SESSION_TYPES } from '@openidv/domain';
 import { media as mediaRepo, sessions as sessionsRepo } from '@openidv/storage';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -68,6 +68,7 @@ export function sessionRoutes(app: FastifyInstance, platform: Platform): void {
               `must be a comma-separated list of: ${SESSION_STATUSES.join(', ')}`,
             ),
           vendorData: z.string().max(1000).optional(),
+          type: z.enum(SESSION_TYPES).optional().describe('Only sessions of this type.'),
           createdFrom: z.iso.datetime({ offset: true }).optional(),
           createdTo: z.iso.datetime({ offset: true }).optional(),
           cursor: z.string().max(64).optional(),
@@ -82,6 +83,7 @@ export function sessionRoutes(app: FastifyInstance, platform: Platform): void {
       const rows = await sessionsRepo.listSessions(platform.database.db, auth.applicationId, {
         ...(q.status && { status: q.status.split(',') as (typeof SESSION_STATUSES)[number][] }),
         ...(q.vendorData !== undefined && { vendorData: q.vendorData }),
+        ...(q.type && { type: q.type }),
         ...(q.createdFrom && { createdFrom: new Date(q.createdFrom) }),
         ...(q.createdTo && { createdTo: new Date(q.createdTo) }),
         ...(q.cursor && { cursor: q.cursor }),
