@@ -1,5 +1,14 @@
 import type { Session } from '@openidv/domain';
-import { documentUses, faces, media, risk, screening, sessions, webhooks } from '@openidv/storage';
+import {
+  documentUses,
+  faces,
+  media,
+  questionnaires,
+  risk,
+  screening,
+  sessions,
+  webhooks,
+} from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { recordEvent } from '../events/record-event.ts';
 
@@ -18,6 +27,7 @@ export async function deleteSession(platform: Platform, session: Session, actor:
     await screening.redactAlertsForSession(tx, session.id);
     await risk.deleteSignalsBySession(tx, session.id);
     await documentUses.deleteDocumentUseBySession(tx, session.id);
+    await questionnaires.deleteAnswersBySession(tx, session.id);
     await recordEvent(platform, tx, session, 'session.deleted', { mediaErased: rows.length }, actor, {
       sessionId: session.id,
       deletedAt: now.toISOString(),
