@@ -29,7 +29,10 @@ export interface JourneyPlan {
   /** `challenge`: the workflow runs active liveness, so the selfie step records the server's challenge. */
   selfie: { required: boolean; liveness: boolean; challenge: boolean } | null;
   /** The questions to ask (all languages: the page switches language without asking the server). */
-  questionnaire: (SessionQuestionnaire['definition'] & Pick<SessionQuestionnaire, 'id' | 'version'>) | null;
+  questionnaire:
+    | (SessionQuestionnaire['definition'] &
+        Pick<SessionQuestionnaire, 'id' | 'version'> & { countries: string[] })
+    | null;
   /** Check types, for the consent screen ("what is checked"). */
   checks: string[];
 }
@@ -85,6 +88,10 @@ export function journeyPlan(
       id: questionnaire.id,
       version: questionnaire.version,
       ...questionnaire.definition,
+      // The page names countries in the applicant's language itself (Intl.DisplayNames); it needs only the codes.
+      countries: questionnaire.definition.questions.some((q) => q.type === 'country')
+        ? Object.keys(countries.getAlpha2Codes())
+        : [],
     },
     checks: workflow.checks.map((c) => c.type),
   };

@@ -239,6 +239,11 @@ export const journeyStateSchema = z
       selfie: z.object({ required: z.boolean(), liveness: z.boolean(), challenge: z.boolean() }).nullable(),
       questionnaire: questionnaireSchema
         .omit({ createdAt: true, updatedAt: true })
+        .extend({
+          countries: z
+            .array(z.string())
+            .describe('ISO 3166-1 alpha-2 codes to offer for country questions (empty when there is none).'),
+        })
         .nullable()
         .describe("The workflow's questionnaire at its pinned version, with every translation."),
       checks: z.array(z.string()).describe("The workflow's check types, named on the consent screen."),
