@@ -12,6 +12,7 @@ import { applyBrand } from './brand.ts';
 import { Capture } from './capture.tsx';
 import { embedded, notifyParent } from './embed.ts';
 import { DICTIONARIES, LANGS, type Lang, pickLang, RTL, type Translate, translator } from './i18n/index.ts';
+import { QuestionnaireStep } from './questionnaire.tsx';
 import { Heading, Message } from './ui.tsx';
 
 type Screen =
@@ -23,6 +24,7 @@ type Screen =
   | { name: 'doctype' }
   | { name: 'document'; side: Side }
   | { name: 'selfie' }
+  | { name: 'questionnaire' }
   | { name: 'summary' }
   | { name: 'done' }
   | { name: 'cancelled' }
@@ -56,6 +58,9 @@ function resume(s: JourneyState, docType: string | null): Screen {
   if (s.phase === 'cancelled') return { name: 'cancelled' };
   if (s.phase === 'finished') return { name: 'done' };
   if (s.phase === 'consent') return { name: 'consent' };
+  const ask = s.plan.questionnaire && !s.answered;
+  // Placed before the capture, the questionnaire comes straight after the consent.
+  if (ask && s.plan.steps[1] === 'questionnaire') return { name: 'questionnaire' };
   const doc = s.plan.document;
   if (doc) {
     const type = doc.types.find((x) => x.type === docType);
@@ -68,6 +73,7 @@ function resume(s: JourneyState, docType: string | null): Screen {
       return { name: 'document', side: 'back' };
   }
   if (s.plan.selfie && !s.uploaded.includes('face')) return { name: 'selfie' };
+  if (ask) return { name: 'questionnaire' };
   return { name: 'summary' };
 }
 
@@ -81,6 +87,8 @@ function progressStep(screen: Screen): ProgressStep | null {
       return screen.side === 'front' ? 'document-front' : 'document-back';
     case 'selfie':
       return 'selfie';
+    case 'questionnaire':
+      return 'questionnaire';
     case 'summary':
       return 'review';
     case 'done':
@@ -217,6 +225,10 @@ export function App() {
       if (type?.sides.includes('back')) order.push('document-back');
     }
     if (state.plan.selfie) order.push('selfie');
+    if (state.plan.questionnaire) {
+      if (state.plan.steps[1] === 'questionnaire') order.unshift('questionnaire');
+      else order.push('questionnaire');
+    }
     order.push('review');
     const current = progressStep(screen);
     const i = order.indexOf(current ?? '');
@@ -349,6 +361,19 @@ export function App() {
             challenge={state?.plan.selfie?.challenge ? async () => (await api.challenge()).steps : undefined}
             progressLabel={stepLabel()}
             send={(photo, burst) => upload('face', photo, burst)}
+          />
+        );
+      case 'questionnaire':
+        return (
+          <QuestionnaireStep
+            t={t}
+            lang={lang}
+            questionnaire={state!.plan.questionnaire!}
+            label={stepLabel()}
+            onDone={async (answers) => {
+              await api.answer(answers);
+              advance({ ...state!, answered: true });
+            }}
           />
         );
       case 'summary':
@@ -585,6 +610,11 @@ function Summary(props: {
         {state.plan.selfie && (
           <li>
             {t('item_selfie')} <span class="tick">✓ {t('done_item')}</span>
+          </li>
+        )}
+        {state.plan.questionnaire && (
+          <li>
+            {t('item_questionnaire')} <span class="tick">✓ {t('done_item')}</span>
           </li>
         )}
       </ul>

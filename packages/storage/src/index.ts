@@ -24,6 +24,8 @@ export type { Job } from './repositories/jobs.ts';
 export * as jobs from './repositories/jobs.ts';
 export type { MediaRow } from './repositories/media.ts';
 export * as media from './repositories/media.ts';
+export type { QuestionnaireAnswersRow } from './repositories/questionnaires.ts';
+export * as questionnaires from './repositories/questionnaires.ts';
 export type { AuditEntry, CaseFilter, CaseRow, ClaimRow, PersonRow } from './repositories/reviews.ts';
 export * as reviews from './repositories/reviews.ts';
 export type { BlocklistEntry, DecidedAttempt, SignalCountRow } from './repositories/risk.ts';

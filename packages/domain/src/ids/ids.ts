@@ -26,7 +26,8 @@ export type IdPrefix =
   | 'chl'
   | 'stf'
   | 'sgn'
-  | 'aud';
+  | 'aud'
+  | 'qst';
 
 function encodeTime(ms: number): string {
   let out = '';

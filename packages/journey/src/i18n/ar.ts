@@ -108,4 +108,17 @@ export const ar: Dictionary = {
   challengeRecording: 'جارٍ التسجيل، انتظر…',
   check_active_liveness: 'سيُطلب منك التحرك أمام الكاميرا لإثبات أنك حاضر.',
   resubmitNotice: 'يرجى التقاط صور جديدة: تعذر استخدام الصور السابقة.',
+  // questionnaire
+  yes: 'نعم',
+  no: 'لا',
+  chooseOption: 'اختر…',
+  qRequiredNote: 'الأسئلة المميزة بعلامة * مطلوبة.',
+  qRequired: 'يرجى الإجابة عن هذا السؤال.',
+  qInvalid: 'يرجى التحقق من هذه الإجابة.',
+  qErrors: 'بعض الإجابات تحتاج إلى تصحيح.',
+  qTooLow: 'أصغر قيمة مقبولة هي {min}.',
+  qTooHigh: 'أكبر قيمة مقبولة هي {max}.',
+  item_questionnaire: 'الاستبيان',
+  progress_questionnaire: 'يجيب عن الاستبيان',
+  optional: 'اختياري',
 };

@@ -117,6 +117,19 @@ export const en = {
   challengeRecording: 'Recording, hold on…',
   check_active_liveness: 'You are asked to move in front of the camera to show you are present.',
   resubmitNotice: 'Please take new photos: the previous ones could not be used.',
+  // questionnaire
+  yes: 'Yes',
+  no: 'No',
+  chooseOption: 'Choose…',
+  qRequiredNote: 'Questions marked * need an answer.',
+  qRequired: 'Please answer this question.',
+  qInvalid: 'Please check this answer.',
+  qErrors: 'Some answers need your attention.',
+  qTooLow: 'The smallest accepted value is {min}.',
+  qTooHigh: 'The largest accepted value is {max}.',
+  item_questionnaire: 'Questionnaire',
+  progress_questionnaire: 'answering the questionnaire',
+  optional: 'optional',
 } as const;
 
 export type MessageKey = keyof typeof en;

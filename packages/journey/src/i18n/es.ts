@@ -112,4 +112,17 @@ export const es: Dictionary = {
   challengeRecording: 'Grabando, un momento…',
   check_active_liveness: 'Se le pide que se mueva ante la cámara para mostrar que está presente.',
   resubmitNotice: 'Haga fotos nuevas, por favor: las anteriores no se pudieron usar.',
+  // questionnaire
+  yes: 'Sí',
+  no: 'No',
+  chooseOption: 'Elija…',
+  qRequiredNote: 'Las preguntas marcadas con * son obligatorias.',
+  qRequired: 'Responda a esta pregunta.',
+  qInvalid: 'Revise esta respuesta.',
+  qErrors: 'Algunas respuestas necesitan su atención.',
+  qTooLow: 'El valor mínimo aceptado es {min}.',
+  qTooHigh: 'El valor máximo aceptado es {max}.',
+  item_questionnaire: 'Cuestionario',
+  progress_questionnaire: 'respondiendo el cuestionario',
+  optional: 'opcional',
 };

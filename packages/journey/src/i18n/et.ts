@@ -110,4 +110,17 @@ export const et: Dictionary = {
   challengeRecording: 'Salvestan, oodake…',
   check_active_liveness: 'Teil palutakse kaamera ees liikuda, et näidata, et olete kohal.',
   resubmitNotice: 'Palun tehke uued fotod: eelmisi ei saanud kasutada.',
+  // questionnaire
+  yes: 'Jah',
+  no: 'Ei',
+  chooseOption: 'Vali…',
+  qRequiredNote: 'Tärniga * märgitud küsimustele tuleb vastata.',
+  qRequired: 'Palun vasta sellele küsimusele.',
+  qInvalid: 'Palun kontrolli seda vastust.',
+  qErrors: 'Mõni vastus vajab parandamist.',
+  qTooLow: 'Väikseim lubatud väärtus on {min}.',
+  qTooHigh: 'Suurim lubatud väärtus on {max}.',
+  item_questionnaire: 'Küsimustik',
+  progress_questionnaire: 'vastab küsimustikule',
+  optional: 'valikuline',
 };

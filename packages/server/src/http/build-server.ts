@@ -25,6 +25,7 @@ import { insightRoutes } from './routes/insights/insight-routes.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
 import { keyRoutes } from './routes/keys/key-routes.ts';
 import { opsRoutes } from './routes/ops/ops-routes.ts';
+import { questionnaireRoutes } from './routes/questionnaires/questionnaire-routes.ts';
 import { reviewRoutes } from './routes/reviews/review-routes.ts';
 import { blocklistRoutes } from './routes/risk/blocklist-routes.ts';
 import { screeningRoutes } from './routes/screening/screening-routes.ts';
@@ -154,6 +155,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       employmentRoutes(v1, platform);
       webhookRoutes(v1, platform);
       workflowRoutes(v1, platform);
+      questionnaireRoutes(v1, platform);
       keyRoutes(v1, platform);
       screeningRoutes(v1, platform);
       faceRoutes(v1, platform);

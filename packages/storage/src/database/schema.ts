@@ -371,6 +371,34 @@ export interface ReviewClaimsTable {
   expires_at: number;
 }
 
+export interface QuestionnairesTable {
+  id: string;
+  application_id: string;
+  title: string;
+  definition: string; // JSON QuestionnaireDefinition
+  version: number;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface QuestionnaireVersionsTable {
+  questionnaire_id: string;
+  version: number;
+  definition: string; // JSON QuestionnaireDefinition
+  created_at: number;
+}
+
+export interface QuestionnaireAnswersTable {
+  session_id: string;
+  application_id: string;
+  questionnaire_id: string;
+  questionnaire_version: number;
+  answers: string; // JSON {questionId: answer}
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   applications: ApplicationsTable;
   api_keys: ApiKeysTable;
@@ -401,4 +429,7 @@ export interface DB {
   staff_sessions: StaffSessionsTable;
   audit_log: AuditLogTable;
   review_claims: ReviewClaimsTable;
+  questionnaires: QuestionnairesTable;
+  questionnaire_versions: QuestionnaireVersionsTable;
+  questionnaire_answers: QuestionnaireAnswersTable;
 }

@@ -98,6 +98,18 @@ export const decisionSchema = z
         "A person's decision: reason code, note, and the steps to redo when sent back (null for the engine's).",
       ),
     vendorData: z.string().nullable(),
+    questionnaire: z
+      .object({
+        questionnaireId: z.string(),
+        questionnaireVersion: z.number().int(),
+        answers: z.record(z.string(), z.unknown()).describe('By question id.'),
+        answeredAt: z.string(),
+      })
+      .nullable()
+      .optional()
+      .describe(
+        "The applicant's questionnaire answers (null when the workflow has none or nothing was answered).",
+      ),
   })
   .meta({ id: 'Decision' });
 
@@ -144,6 +156,14 @@ export const workflowSchema = z
     description: z.string().optional(),
     checks: z.array(workflowCheckSchema),
     sessionLifetimeSeconds: z.number().int().optional(),
+    questionnaire: z
+      .object({
+        id: z.string(),
+        version: z.number().int().optional().describe('The pinned version (always set once saved).'),
+        placement: z.enum(['before-capture', 'after-capture']),
+      })
+      .optional()
+      .describe('The questionnaire the journey asks, at its pinned version.'),
     rules: z.array(workflowRuleSchema).optional().describe('Rules applied after the per-check actions.'),
     isDefault: z.boolean(),
     version: z.number().int(),

@@ -4,6 +4,7 @@ import {
   employment,
   faces,
   media,
+  questionnaires,
   risk,
   screening,
   sessions,
@@ -28,6 +29,7 @@ export async function deleteSession(platform: Platform, session: Session, actor:
     await risk.deleteSignalsBySession(tx, session.id);
     await documentUses.deleteDocumentUseBySession(tx, session.id);
     await employment.eraseEmployment(tx, session.id, now.getTime());
+    await questionnaires.deleteAnswersBySession(tx, session.id);
     await recordEvent(platform, tx, session, 'session.deleted', { mediaErased: rows.length }, actor, {
       sessionId: session.id,
       deletedAt: now.toISOString(),

@@ -17,6 +17,7 @@ import { announceEmploymentResult } from '../employment/announce-result.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { ENROL_FACE_JOB } from '../faces/enrol-face.ts';
 import { findChallenge } from '../liveness/issue-challenge.ts';
+import { presentAnswers } from '../questionnaires/answer-questionnaire.ts';
 import { recordSessionSignals, riskServices } from '../risk/risk-signals.ts';
 import { enrolForMonitoring } from '../screening/monitor-people.ts';
 import { presentDecision, presentSession } from './present-session.ts';
@@ -231,7 +232,7 @@ export async function storeDecision(
       actor,
       {
         session: presentSession(fresh, platform.config.publicUrl),
-        decision: presentDecision(fresh, attempt),
+        decision: presentDecision(fresh, attempt, (await presentAnswers(platform, fresh.id, tx)) ?? null),
       },
     );
     return true;

@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../../platform/platform.ts';
 import { issueLivenessChallenge } from '../../../usecases/liveness/issue-challenge.ts';
+import { presentAnswers } from '../../../usecases/questionnaires/answer-questionnaire.ts';
 import { addCollectedData, collectedDataInput } from '../../../usecases/sessions/add-collected-data.ts';
 import { addMedia, UPLOAD_CONTEXTS, type UploadContext } from '../../../usecases/sessions/add-media.ts';
 import { changeSessionStatus } from '../../../usecases/sessions/change-session-status.ts';
@@ -168,8 +169,11 @@ export function sessionRoutes(app: FastifyInstance, platform: Platform): void {
     async (request) => {
       const auth = requireAuth(request);
       const session = await findSessionOrThrow(platform, auth.applicationId, request.params.id);
-      const attempt = await sessionsRepo.findAttempt(platform.database.db, session.currentAttemptId);
-      return presentDecision(session, attempt);
+      const [attempt, answers] = await Promise.all([
+        sessionsRepo.findAttempt(platform.database.db, session.currentAttemptId),
+        presentAnswers(platform, session.id),
+      ]);
+      return presentDecision(session, attempt, answers ?? null);
     },
   );
 
