@@ -25,7 +25,9 @@ export type IdPrefix =
   | 'chl'
   | 'stf'
   | 'sgn'
-  | 'aud';
+  | 'aud'
+  | 'idp'
+  | 'eid';
 
 function encodeTime(ms: number): string {
   let out = '';

@@ -17,6 +17,9 @@ import { authRoutes } from './routes/auth/auth-routes.ts';
 import { consoleRoutes } from './routes/console/console-routes.ts';
 import { dialectCredentialRoutes } from './routes/dialects/dialect-credential-routes.ts';
 import { documentRoutes } from './routes/documents/document-routes.ts';
+import { eidPublicRoutes } from './routes/eid/eid-public-routes.ts';
+import { identityProviderRoutes } from './routes/eid/identity-provider-routes.ts';
+import { sessionEidRoutes } from './routes/eid/session-eid-routes.ts';
 import { faceRoutes } from './routes/faces/face-routes.ts';
 import { insightRoutes } from './routes/insights/insight-routes.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
@@ -121,6 +124,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   opsRoutes(app, platform);
   await journeyRoutes(app, platform);
   consoleRoutes(app);
+  eidPublicRoutes(app, platform);
 
   await app.register(
     async (v1) => {
@@ -161,6 +165,8 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       staffRoutes(v1, platform);
       reviewRoutes(v1, platform);
       insightRoutes(v1, platform);
+      identityProviderRoutes(v1, platform);
+      sessionEidRoutes(v1, platform);
     },
     { prefix: '/v1' },
   );

@@ -2,6 +2,7 @@ import { DomainError, FINAL_STATUSES, newId, type Session } from '@openidv/domai
 import { applications, media, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { presentBranding } from '../applications/branding.ts';
+import { journeyEid } from '../eid/eid-sign-in.ts';
 import { changeSessionStatus } from '../sessions/change-session-status.ts';
 import { markStarted } from '../sessions/start-session.ts';
 import { type JourneyPlan, journeyPlan } from './journey-plan.ts';
@@ -87,10 +88,11 @@ export async function journeyProgress(platform: Platform, token: string) {
 export async function journeyState(platform: Platform, token: string) {
   let s = await findJourneySession(platform, token);
   if (s.status === 'created' && s.expiresAt > platform.now()) s = await markStarted(platform, s, APPLICANT);
-  const [app, definition, facts] = await Promise.all([
+  const [app, definition, facts, eid] = await Promise.all([
     applications.findApplication(platform.database.db, s.applicationId),
     workflows.findWorkflowVersion(platform.database.db, s.workflowId, s.workflowVersion),
     journeyFacts(platform, s),
+    journeyEid(platform, s),
   ]);
   const phase = journeyPhase(s, platform.now(), facts.consented);
   const plan: JourneyPlan = journeyPlan(definition ?? { checks: [] });
@@ -107,6 +109,7 @@ export async function journeyState(platform: Platform, token: string) {
     consented: facts.consented,
     step: facts.step,
     uploaded: facts.uploaded,
+    eid,
     hasCallback: s.callbackUrl !== null,
     // Handed out once the applicant is done with an attempt (submitted, decided, cancelled), to send them back.
     callbackUrl: s.status === 'created' || s.status === 'started' ? null : s.callbackUrl,

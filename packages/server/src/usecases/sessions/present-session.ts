@@ -57,6 +57,7 @@ export function presentDecision(s: Session, attempt: Attempt | undefined) {
     decidedAt: d ? new Date(d.decidedAt).toISOString() : null,
     decidedBy: d?.decidedBy ?? null,
     review: d?.review ?? null,
+    provenance: d?.provenance ?? null,
     vendorData: s.vendorData,
   };
 }

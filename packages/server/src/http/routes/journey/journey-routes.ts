@@ -23,6 +23,7 @@ import { issueLivenessChallenge } from '../../../usecases/liveness/issue-challen
 import { addMedia } from '../../../usecases/sessions/add-media.ts';
 import { changeSessionStatus } from '../../../usecases/sessions/change-session-status.ts';
 import { errorResponses } from '../../errors.ts';
+import { eidTransactionSchema } from '../eid/session-eid-routes.ts';
 
 const tags = ['Applicant journey (browser)'];
 const tokenParams = z.object({ token: z.string().min(1).max(64).describe("The session's journey token.") });
@@ -240,6 +241,21 @@ export const journeyStateSchema = z
     consented: z.boolean(),
     step: z.enum(JOURNEY_STEPS).nullable(),
     uploaded: z.array(z.string()),
+    eid: z
+      .object({
+        providers: z.array(
+          z.object({
+            providerId: z.string(),
+            name: z.string(),
+            flows: z.array(z.enum(['redirect', 'qr', 'push'])),
+            loginHintLabel: z.string().optional(),
+          }),
+        ),
+        fallbackToDocument: z.boolean(),
+        lastSignIn: eidTransactionSchema.nullable(),
+      })
+      .nullable()
+      .describe('The eID providers the workflow offers (null: none), and how the last sign-in ended.'),
     hasCallback: z.boolean(),
     callbackUrl: z
       .string()
