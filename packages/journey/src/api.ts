@@ -3,6 +3,7 @@ export type Phase = 'consent' | 'capture' | 'finished' | 'cancelled' | 'expired'
 export type Side = 'front' | 'back';
 export type ProgressStep =
   | 'consent'
+  | 'eid'
   | 'document-type'
   | 'document-front'
   | 'document-back'
@@ -36,8 +37,27 @@ export interface JourneyState {
   consented: boolean;
   step: ProgressStep | null;
   uploaded: string[];
+  /** The eID providers the workflow offers (null: none). */
+  eid: {
+    providers: EidProvider[];
+    fallbackToDocument: boolean;
+    lastSignIn: EidSignIn | null;
+  } | null;
   hasCallback: boolean;
   callbackUrl: string | null;
+}
+
+export interface EidProvider {
+  providerId: string;
+  name: string;
+  flows: ('redirect' | 'qr' | 'push')[];
+  loginHintLabel?: string;
+}
+
+export interface EidSignIn {
+  id: string;
+  status: 'pending' | 'completed' | 'failed';
+  errorCode?: string;
 }
 
 export interface Progress {
@@ -87,6 +107,12 @@ export const api = {
   consent: (accept: boolean, locale: string) => call<JourneyState>('consent', json({ accept, locale })),
   step: (step: ProgressStep) => call<Progress>('step', json({ step })),
   submit: () => call<JourneyState>('submit', { method: 'POST' }),
+  eidPush: (providerId: string, loginHint: string) =>
+    call<{ signIn: EidSignIn; interval: number }>(
+      `eid/${encodeURIComponent(providerId)}/push`,
+      json({ loginHint }),
+    ),
+  eidSignIn: (id: string) => call<EidSignIn>(`eid/sign-ins/${encodeURIComponent(id)}`),
   challenge: () =>
     call<{ id: string; steps: ChallengeStep[]; issuedAt: string }>('liveness-challenge', { method: 'POST' }),
   upload(context: string, blob: Blob) {

@@ -43,9 +43,14 @@ const CONFIDENCE = 1;
 export const eidCheck: CheckDefinition<EidCheckConfig> = {
   type: 'eid',
   description:
-    'The person an OpenID Connect eID provider verified (names, date of birth, national id), compared with the expected person the way the document check compares it. Not applicable when the applicant took the document journey instead.',
+    'The person an OpenID Connect eID provider verified (names, date of birth, national id), compared with the expected person the way the document check compares it. Not applicable when the applicant took the document journey instead (where `fallbackToDocument` allows it and the workflow has a document check).',
   configSchema: eidCheckConfigSchema,
   reasonCodes: {
+    EID_MISSING: {
+      action: 'resubmit',
+      description:
+        'No eID sign-in was completed (and, where the workflow allows the document instead, no document was shown).',
+    },
     NAME_MISMATCH: { action: 'review', description: 'The verified name does not match the expected name.' },
     DOB_MISMATCH: {
       action: 'review',
@@ -64,10 +69,26 @@ export const eidCheck: CheckDefinition<EidCheckConfig> = {
   async run(evidence: SessionEvidence, config: EidCheckConfig): Promise<CheckOutput> {
     const eid = evidence.eid;
     if (!eid) {
+      const document = evidence.media.some((m) => m.context === 'document-front');
+      // Without an eID the document journey must have been taken instead, where the workflow allows it.
+      if (config.fallbackToDocument && document) {
+        return {
+          status: 'not_applicable',
+          reasons: [],
+          evidence: { note: 'The applicant took the document journey instead of an eID.' },
+        };
+      }
       return {
-        status: 'not_applicable',
-        reasons: [],
-        evidence: { note: 'The applicant did not sign in with an eID provider.' },
+        status: 'failed',
+        reasons: [
+          {
+            code: 'EID_MISSING',
+            message: config.fallbackToDocument
+              ? 'The applicant neither signed in with an eID nor showed a document.'
+              : 'The applicant did not sign in with an eID, which this workflow requires.',
+          },
+        ],
+        evidence: {},
       };
     }
     const reasons: Reason[] = [];

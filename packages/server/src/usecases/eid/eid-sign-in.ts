@@ -88,7 +88,8 @@ async function offer(
     providers,
     minimumLevelOfAssurance: minimum,
     requestedClaims: req?.requestedClaims ?? [...DEFAULT_REQUESTED_CLAIMS],
-    fallbackToDocument: step.fallbackToDocument,
+    // A fallback needs somewhere to fall back to.
+    fallbackToDocument: step.fallbackToDocument && workflow.checks.some((c) => c.type === 'document'),
   };
 }
 

@@ -19,6 +19,7 @@ export type JourneyPhase = 'consent' | 'capture' | 'finished' | 'cancelled' | 'e
 /** Steps the journey reports while the applicant moves, shown live on the desktop that handed off. */
 export const JOURNEY_STEPS = [
   'consent',
+  'eid',
   'document-type',
   'document-front',
   'document-back',
