@@ -310,6 +310,69 @@ describe.each(await testDialects())('eID over OpenID Connect (%s)', (dialect) =>
     expect(res.body.error?.code ?? res.body.status).toBe('EID_CANCELLED');
   });
 
+  it('says when a provider is unavailable, keeps the document journey open, and expires a push nobody confirms', async () => {
+    const slow = await startTestProvider(() => `${base}/eid/callback`, { pushTtlSeconds: 2 });
+    const add = (providerId: string) =>
+      server.api.json('POST', '/v1/identity-providers', {
+        providerId,
+        name: providerId,
+        issuer: slow.issuer,
+        clientId: slow.clientId,
+        clientSecret: slow.clientSecret,
+        levelOfAssurance: 'substantial',
+        flows: ['redirect', 'push'],
+      });
+    expect((await add('shortid')).status).toBe(201);
+    expect((await add('downid')).status).toBe(201);
+    const w = await server.api.json('POST', '/v1/workflows', {
+      name: 'eID or document',
+      checks: [
+        { type: 'eid', config: { providers: ['shortid', 'downid'] } },
+        { type: 'document', config: {} },
+      ],
+    });
+    const s = await session({ workflowId: w.body.id });
+
+    // A push that nobody confirms runs out.
+    const push = await server.api.json('POST', `/v1/sessions/${s.id}/eid/shortid/push`, { loginHint: HIGH });
+    expect(push.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 2_500));
+    const expired = await server.api.json('GET', `/v1/sessions/${s.id}/eid/sign-ins/${push.body.signIn.id}`);
+    expect(expired.status).toBe(409);
+    expect(expired.body.error.code).toBe('EID_EXPIRED');
+
+    await slow.close();
+    const res = await fetch(journeyStart(s.token).replace('bankidse', 'downid'), { redirect: 'manual' });
+    expect(new URL(res.headers.get('location')!).searchParams.get('eid')).toBe('EID_PROVIDER_UNAVAILABLE');
+    const again = await server.api.json('POST', `/v1/sessions/${s.id}/eid/shortid/push`, { loginHint: HIGH });
+    expect(again.status).toBe(502);
+    expect(again.body.error.code).toBe('EID_PROVIDER_UNAVAILABLE');
+    const j = (await (await fetch(`${base}/j/${s.token}/api/session`)).json()) as Json;
+    expect(j.eid).toMatchObject({ fallbackToDocument: true });
+    expect(j.plan.document).not.toBeNull();
+  });
+
+  it('refuses a disabled provider at session creation and at start', async () => {
+    const p = await server.api.json('GET', '/v1/identity-providers/bankidse');
+    const { id: _id, hasSecret: _h, redirectUri: _r, createdAt: _c, updatedAt: _u, ...definition } = p.body;
+    const s = await session();
+    const off = await server.api.json('PUT', '/v1/identity-providers/bankidse', {
+      ...definition,
+      enabled: false,
+    });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    expect(off.body.hasSecret).toBe(true); // the stored secret was kept
+    try {
+      const start = await server.api.json('GET', `/v1/sessions/${s.id}/eid/bankidse/start`);
+      expect(start.body.error.code).toBe('EID_PROVIDER_NOT_ENABLED');
+      const r = await server.api.json('POST', '/v1/sessions', { eid: { providers: ['bankidse'] } });
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('EID_PROVIDER_NOT_ENABLED');
+    } finally {
+      await server.api.json('PUT', '/v1/identity-providers/bankidse', { ...definition, enabled: true });
+    }
+  });
+
   /** Like signIn, but returns openidv's callback URL instead of calling it. */
   async function signInUntilCallback(authorizationUrl: string, personalCode: string): Promise<string> {
     let captured = '';

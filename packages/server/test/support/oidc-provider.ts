@@ -46,7 +46,10 @@ export interface TestProvider {
  * A real OpenID Connect provider (oidc-provider) on loopback: RS256 keys, test accounts with `acr`, the
  * authorization code flow with a minimal login page (sign in / cancel), and CIBA in poll mode.
  */
-export async function startTestProvider(redirectUri: () => string): Promise<TestProvider> {
+export async function startTestProvider(
+  redirectUri: () => string,
+  options: { pushTtlSeconds?: number } = {},
+): Promise<TestProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
   const rogue = (await generateKeyPair('RS256', { extractable: true })).privateKey;
@@ -101,7 +104,7 @@ export async function startTestProvider(redirectUri: () => string): Promise<Test
       ACCOUNTS[sub] && { accountId: sub, claims: async () => ({ sub, ...ACCOUNTS[sub]!.claims }) },
     pkce: { required: () => true },
     // Loopback http in tests only.
-    ttl: { IdToken: 600, AccessToken: 600, AuthorizationCode: 60, BackchannelAuthenticationRequest: 120 },
+    ttl: { IdToken: 600, AccessToken: 600, AuthorizationCode: 60, BackchannelAuthenticationRequest: options.pushTtlSeconds ?? 120 },
   } as ConstructorParameters<typeof Provider>[1]);
   const client = await provider.Client.find(clientId);
   // The redirect URI is only known once openidv listens.
