@@ -1,5 +1,6 @@
 export * from './checks/check.ts';
 export * from './decisions/decide.ts';
+export * from './eid/eid.ts';
 export * from './errors/error-codes.ts';
 export * from './ids/ids.ts';
 export * from './questionnaires/questionnaire.ts';

@@ -5,6 +5,7 @@ export type Phase = 'consent' | 'capture' | 'finished' | 'cancelled' | 'expired'
 export type Side = 'front' | 'back';
 export type ProgressStep =
   | 'consent'
+  | 'eid'
   | 'document-type'
   | 'document-front'
   | 'document-back'
@@ -41,6 +42,12 @@ export interface JourneyState {
   step: ProgressStep | null;
   uploaded: string[];
   answered: boolean;
+  /** The eID providers the workflow offers (null: none). */
+  eid: {
+    providers: EidProvider[];
+    fallbackToDocument: boolean;
+    lastSignIn: EidSignIn | null;
+  } | null;
   hasCallback: boolean;
   callbackUrl: string | null;
 }
@@ -50,6 +57,19 @@ export interface Questionnaire extends QuestionnaireContent {
   version: number;
   /** ISO alpha-2 codes for country questions. */
   countries: string[];
+}
+
+export interface EidProvider {
+  providerId: string;
+  name: string;
+  flows: ('redirect' | 'qr' | 'push')[];
+  loginHintLabel?: string;
+}
+
+export interface EidSignIn {
+  id: string;
+  status: 'pending' | 'completed' | 'failed';
+  errorCode?: string;
 }
 
 export interface Progress {
@@ -103,6 +123,12 @@ export const api = {
   answer: (answers: Record<string, AnswerValue>) =>
     call<{ answers: Record<string, AnswerValue> }>('questionnaire-answers', json({ answers })),
   submit: () => call<JourneyState>('submit', { method: 'POST' }),
+  eidPush: (providerId: string, loginHint: string) =>
+    call<{ signIn: EidSignIn; interval: number }>(
+      `eid/${encodeURIComponent(providerId)}/push`,
+      json({ loginHint }),
+    ),
+  eidSignIn: (id: string) => call<EidSignIn>(`eid/sign-ins/${encodeURIComponent(id)}`),
   challenge: () =>
     call<{ id: string; steps: ChallengeStep[]; issuedAt: string }>('liveness-challenge', { method: 'POST' }),
   upload(context: string, blob: Blob) {

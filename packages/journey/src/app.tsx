@@ -10,6 +10,7 @@ import {
 } from './api.ts';
 import { applyBrand } from './brand.ts';
 import { Capture } from './capture.tsx';
+import { EidChoice } from './eid.tsx';
 import { embedded, notifyParent } from './embed.ts';
 import { DICTIONARIES, LANGS, type Lang, pickLang, RTL, type Translate, translator } from './i18n/index.ts';
 import { QuestionnaireStep } from './questionnaire.tsx';
@@ -21,6 +22,7 @@ type Screen =
   | { name: 'error' }
   | { name: 'handoff' }
   | { name: 'consent' }
+  | { name: 'eid' }
   | { name: 'doctype' }
   | { name: 'document'; side: Side }
   | { name: 'selfie' }
@@ -33,6 +35,8 @@ type Screen =
 const params = new URLSearchParams(location.search);
 /** Opened from the QR code of a desktop: at the end, send the applicant back to the computer, not the callback. */
 const fromHandoff = params.get('handoff') === '1';
+/** Back from an eID provider: "done" or the error code of the sign-in. */
+const eidOutcome = params.get('eid');
 const storageKey = (what: string) => `openidv:${location.pathname}:${what}`;
 const remember = (what: string, value: string) => {
   try {
@@ -61,6 +65,13 @@ function resume(s: JourneyState, docType: string | null): Screen {
   const ask = s.plan.questionnaire && !s.answered;
   // Placed before the capture, the questionnaire comes straight after the consent.
   if (ask && s.plan.steps[1] === 'questionnaire') return { name: 'questionnaire' };
+  // eID first when the workflow offers it, unless the applicant chose the document (where that is allowed).
+  if (
+    s.eid?.providers.length &&
+    !s.uploaded.length &&
+    (!s.eid.fallbackToDocument || recall('eid') !== 'document')
+  )
+    return { name: 'eid' };
   const doc = s.plan.document;
   if (doc) {
     const type = doc.types.find((x) => x.type === docType);
@@ -81,6 +92,8 @@ function progressStep(screen: Screen): ProgressStep | null {
   switch (screen.name) {
     case 'consent':
       return 'consent';
+    case 'eid':
+      return 'eid';
     case 'doctype':
       return 'document-type';
     case 'document':
@@ -128,6 +141,8 @@ export function App() {
         !fromHandoff &&
         recall('here') !== '1' &&
         isDesktop() &&
+        // eID has its own QR code: the phone that holds the eID signs in while this page follows.
+        !s.eid?.providers.length &&
         ['consent', 'doctype', 'document'].includes(next.name);
       setScreen(offerHandoff ? { name: 'handoff' } : next);
     } catch (e) {
@@ -310,6 +325,20 @@ export function App() {
             }}
           />
         );
+      case 'eid':
+        return (
+          <EidChoice
+            t={t}
+            state={state!}
+            notice={eidOutcome && eidOutcome !== 'done' ? eidOutcome : null}
+            desktop={isDesktop()}
+            onFinished={() => load(true)}
+            onDocument={() => {
+              remember('eid', 'document');
+              setScreen(resume(state!, docType));
+            }}
+          />
+        );
       case 'doctype':
         return (
           <DocumentChoice
@@ -426,7 +455,13 @@ function Redirect(props: { t: Translate; url: string | null; name: string }) {
 
 const CHECK_TEXT: Record<
   string,
-  'check_document' | 'check_face' | 'check_liveness' | 'check_active_liveness' | 'check_quality' | 'check_aml'
+  | 'check_document'
+  | 'check_face'
+  | 'check_liveness'
+  | 'check_active_liveness'
+  | 'check_quality'
+  | 'check_aml'
+  | 'check_eid'
 > = {
   document: 'check_document',
   'face-match': 'check_face',
@@ -434,6 +469,7 @@ const CHECK_TEXT: Record<
   'active-liveness': 'check_active_liveness',
   'image-quality': 'check_quality',
   aml: 'check_aml',
+  eid: 'check_eid',
 };
 
 function Consent(props: { t: Translate; state: JourneyState; onAnswer(accept: boolean): Promise<void> }) {

@@ -20,6 +20,12 @@ export * as employment from './repositories/employment.ts';
 export type { FaceTemplateRow } from './repositories/faces.ts';
 export * as faces from './repositories/faces.ts';
 export * as idempotency from './repositories/idempotency.ts';
+export type {
+  EidTransactionRow,
+  EidTransactionStatus,
+  IdentityProviderRow,
+} from './repositories/identity-providers.ts';
+export * as identityProviders from './repositories/identity-providers.ts';
 export type { Job } from './repositories/jobs.ts';
 export * as jobs from './repositories/jobs.ts';
 export type { MediaRow } from './repositories/media.ts';

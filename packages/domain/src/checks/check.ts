@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { EidVerification } from '../eid/eid.ts';
 
 /** Where a piece of extracted data came from, so a reviewer can weigh it. */
 export type FieldSource = 'mrz' | 'barcode' | 'visual-zone' | 'eid' | 'api' | 'face-model';
@@ -19,6 +20,8 @@ export interface ExtractedPerson {
   /** ISO 3166-1 alpha-3 as printed on documents */
   nationality?: ExtractedField;
   personalNumber?: ExtractedField;
+  /** As one line; from eIDs that give it. */
+  address?: ExtractedField;
   estimatedAge?: ExtractedField<number>;
 }
 
@@ -133,6 +136,8 @@ export interface SessionEvidence {
   previous: Readonly<Record<string, CheckResult>>;
   /** The active-liveness challenge the server issued for this attempt, if one was. */
   livenessChallenge?: LivenessChallenge;
+  /** The person as an eID provider verified them, when the applicant signed in with one. */
+  eid?: EidVerification;
 }
 
 /**

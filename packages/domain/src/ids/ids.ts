@@ -27,7 +27,9 @@ export type IdPrefix =
   | 'stf'
   | 'sgn'
   | 'aud'
-  | 'qst';
+  | 'qst'
+  | 'idp'
+  | 'eid';
 
 function encodeTime(ms: number): string {
   let out = '';

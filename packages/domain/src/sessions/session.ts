@@ -1,5 +1,6 @@
 import type { CollectedData, ExpectedDocument, ExpectedPerson } from '../checks/check.ts';
 import type { Decision } from '../decisions/decide.ts';
+import type { EidRequirements } from '../eid/eid.ts';
 import type { SessionStatus } from './lifecycle.ts';
 
 /** What a session verifies: the person (identity), or their employment or income history. */
@@ -15,7 +16,7 @@ export interface Session {
   status: SessionStatus;
   vendorData: string | null;
   callbackUrl: string | null;
-  expected: { person?: ExpectedPerson; document?: ExpectedDocument };
+  expected: { person?: ExpectedPerson; document?: ExpectedDocument; eid?: EidRequirements };
   locale: string | null;
   metadata: Record<string, unknown>;
   collected: CollectedData;

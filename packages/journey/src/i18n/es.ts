@@ -125,4 +125,23 @@ export const es: Dictionary = {
   item_questionnaire: 'Cuestionario',
   progress_questionnaire: 'respondiendo el cuestionario',
   optional: 'opcional',
+  // eID
+  check_eid: 'Su identidad se confirma con su identificación electrónica, si elige usar una.',
+  progress_eid: 'eligiendo una identificación electrónica',
+  eidTitle: 'Verificar con su identificación electrónica',
+  eidText: '{name} acepta estas identificaciones electrónicas. Es lo más rápido: no hacen falta fotos.',
+  eidContinue: 'Continuar con {provider}',
+  eidQr: 'O escanee este código con el teléfono que tiene su {provider}:',
+  eidQrAlt: 'Código QR para iniciar sesión con {provider} en su teléfono',
+  eidPushLabel: 'Su código personal',
+  eidPushSend: 'Enviar una solicitud a mi aplicación',
+  eidPushWaiting: 'Confirme en su aplicación {provider}…',
+  eidUseDocument: 'Usar un documento de identidad en su lugar',
+  eidCancelled: 'El inicio de sesión se canceló. Puede intentarlo de nuevo o elegir otra forma.',
+  eidUnavailable:
+    'El servicio de identificación electrónica no está disponible ahora. Inténtelo más tarde o use un documento de identidad.',
+  eidFailed:
+    'No se pudo aceptar su inicio de sesión con identificación electrónica. Inténtelo de nuevo o elija otra forma.',
+  eidExpired: 'El inicio de sesión tardó demasiado. Vuelva a empezar.',
+  eidNotEnabled: 'Esta identificación electrónica no se puede usar para esta verificación.',
 };

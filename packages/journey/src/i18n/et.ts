@@ -123,4 +123,22 @@ export const et: Dictionary = {
   item_questionnaire: 'Küsimustik',
   progress_questionnaire: 'vastab küsimustikule',
   optional: 'valikuline',
+  // eID
+  check_eid: 'Teie isik kinnitatakse e-identiteediga, kui otsustate seda kasutada.',
+  progress_eid: 'valib e-identiteeti',
+  eidTitle: 'Tuvasta end e-identiteediga',
+  eidText: '{name} aktsepteerib neid e-identiteete. See on kiireim viis: fotosid pole vaja.',
+  eidContinue: 'Jätka: {provider}',
+  eidQr: 'Või skaneeri see kood telefoniga, millel on sinu {provider}:',
+  eidQrAlt: 'QR-kood telefonis {provider} abil sisselogimiseks',
+  eidPushLabel: 'Sinu isikukood',
+  eidPushSend: 'Saada päring minu rakendusse',
+  eidPushWaiting: 'Kinnita oma {provider} rakenduses…',
+  eidUseDocument: 'Kasuta hoopis isikut tõendavat dokumenti',
+  eidCancelled: 'Sisselogimine katkestati. Võid uuesti proovida või valida muu viisi.',
+  eidUnavailable:
+    'E-identiteedi teenus ei ole praegu saadaval. Proovi hiljem või kasuta isikut tõendavat dokumenti.',
+  eidFailed: 'E-identiteediga sisselogimist ei saanud aktsepteerida. Proovi uuesti või vali muu viis.',
+  eidExpired: 'Sisselogimine võttis liiga kaua aega. Alusta uuesti.',
+  eidNotEnabled: 'Seda e-identiteeti ei saa selle tuvastamise jaoks kasutada.',
 };

@@ -19,6 +19,9 @@ import { authRoutes } from './routes/auth/auth-routes.ts';
 import { consoleRoutes } from './routes/console/console-routes.ts';
 import { dialectCredentialRoutes } from './routes/dialects/dialect-credential-routes.ts';
 import { documentRoutes } from './routes/documents/document-routes.ts';
+import { eidPublicRoutes } from './routes/eid/eid-public-routes.ts';
+import { identityProviderRoutes } from './routes/eid/identity-provider-routes.ts';
+import { sessionEidRoutes } from './routes/eid/session-eid-routes.ts';
 import { employmentRoutes } from './routes/employment/employment-routes.ts';
 import { faceRoutes } from './routes/faces/face-routes.ts';
 import { insightRoutes } from './routes/insights/insight-routes.ts';
@@ -125,6 +128,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   opsRoutes(app, platform);
   await journeyRoutes(app, platform);
   consoleRoutes(app);
+  eidPublicRoutes(app, platform);
 
   await app.register(
     async (v1) => {
@@ -167,6 +171,8 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       staffRoutes(v1, platform);
       reviewRoutes(v1, platform);
       insightRoutes(v1, platform);
+      identityProviderRoutes(v1, platform);
+      sessionEidRoutes(v1, platform);
     },
     { prefix: '/v1' },
   );

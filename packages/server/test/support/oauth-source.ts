@@ -50,9 +50,10 @@ export async function startPayrollSource(options: {
     ],
     scopes: ['payroll.read'],
     features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
-    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(grant: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
     ttl: { AccessToken: options.accessTokenTtlSeconds ?? 600 },
-    findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
+    findAccount: async (_ctx: unknown, id: string) => ({ accountId: id, claims: async () => ({ sub: id }) }),
   });
   handler = provider.callback();
 

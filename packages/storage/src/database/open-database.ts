@@ -13,6 +13,7 @@ import * as faces from '../migrations/0008-faces.ts';
 import * as mediaDigest from '../migrations/0009-media-digest.ts';
 import * as questionnaires from '../migrations/0010-questionnaires.ts';
 import * as employment from '../migrations/0012-employment.ts';
+import * as identityProviders from '../migrations/0015-identity-providers.ts';
 import * as documentUses from '../migrations/0016-document-uses.ts';
 import type { DB } from './schema.ts';
 
@@ -96,6 +97,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0009-media-digest': mediaDigest,
   '0010-questionnaires': questionnaires,
   '0012-employment': employment,
+  '0015-identity-providers': identityProviders,
   '0016-document-uses': documentUses,
 };
 

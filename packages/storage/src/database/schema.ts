@@ -399,6 +399,37 @@ export interface QuestionnaireAnswersTable {
   updated_at: number;
 }
 
+/** eID over OpenID Connect: an application's identity provider. The client secret or private key is sealed. */
+export interface IdentityProvidersTable {
+  id: string;
+  application_id: string;
+  /** The application's name for it, e.g. "bankidse"; unique per application. */
+  provider_id: string;
+  definition: string; // JSON IdentityProviderDefinition
+  secret_enc: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One sign-in at a provider. Only a digest of `state` is kept; the PKCE verifier, nonce and result are sealed. */
+export interface EidTransactionsTable {
+  id: string;
+  application_id: string;
+  session_id: string;
+  attempt_id: string;
+  provider_id: string;
+  channel: string;
+  state_hash: string;
+  secrets_enc: string;
+  /** pending | completed | failed */
+  status: string;
+  error_code: string | null;
+  result_enc: string | null;
+  created_at: number;
+  expires_at: number;
+  finished_at: number | null;
+}
+
 export interface DB {
   applications: ApplicationsTable;
   api_keys: ApiKeysTable;
@@ -424,6 +455,8 @@ export interface DB {
   dialect_ids: DialectIdsTable;
   risk_signals: RiskSignalsTable;
   document_uses: DocumentUsesTable;
+  identity_providers: IdentityProvidersTable;
+  eid_transactions: EidTransactionsTable;
   blocklist_entries: BlocklistEntriesTable;
   staff_users: StaffUsersTable;
   staff_sessions: StaffSessionsTable;

@@ -255,6 +255,8 @@ export async function eraseSession(db: Executor, id: string, now: number): Promi
   await db.updateTable('attempts').set({ decision: null }).where('session_id', '=', id).execute();
   // Event payloads can hold personal data (extracted names); keep their types and times for the audit trail.
   await db.updateTable('session_events').set({ data: '{}' }).where('session_id', '=', id).execute();
+  // eID sign-ins hold verified claims and the signed ID token.
+  await db.deleteFrom('eid_transactions').where('session_id', '=', id).execute();
 }
 
 export async function insertEvent(db: Executor, e: SessionEvent & { applicationId: string }): Promise<void> {

@@ -97,6 +97,20 @@ export const decisionSchema = z
       .describe(
         "A person's decision: reason code, note, and the steps to redo when sent back (null for the engine's).",
       ),
+    provenance: z
+      .object({
+        provider: z.string().describe('The identity provider id, e.g. "bankidse".'),
+        issuer: z.string(),
+        channel: z.enum(['redirect', 'qr', 'push']),
+        authenticatedAt: z.string(),
+        levelOfAssurance: z.enum(['low', 'substantial', 'high']),
+        acr: z.string().optional(),
+        subject: z.string().describe("The provider's subject identifier for the person."),
+      })
+      .nullable()
+      .describe(
+        'Where the verified person came from when an eID provider verified them (null otherwise); the signed ID token is at GET /v1/sessions/{id}/evidence.',
+      ),
     vendorData: z.string().nullable(),
     questionnaire: z
       .object({

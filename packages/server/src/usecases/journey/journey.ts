@@ -2,6 +2,7 @@ import { DomainError, FINAL_STATUSES, newId, type Session } from '@openidv/domai
 import { applications, media, questionnaires, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { presentBranding } from '../applications/branding.ts';
+import { journeyEid } from '../eid/eid-sign-in.ts';
 import { sessionQuestionnaire } from '../questionnaires/answer-questionnaire.ts';
 import { changeSessionStatus } from '../sessions/change-session-status.ts';
 import { markStarted } from '../sessions/start-session.ts';
@@ -19,6 +20,7 @@ export type JourneyPhase = 'consent' | 'capture' | 'finished' | 'cancelled' | 'e
 /** Steps the journey reports while the applicant moves, shown live on the desktop that handed off. */
 export const JOURNEY_STEPS = [
   'consent',
+  'eid',
   'document-type',
   'document-front',
   'document-back',
@@ -89,12 +91,13 @@ export async function journeyProgress(platform: Platform, token: string) {
 export async function journeyState(platform: Platform, token: string) {
   let s = await findJourneySession(platform, token);
   if (s.status === 'created' && s.expiresAt > platform.now()) s = await markStarted(platform, s, APPLICANT);
-  const [app, definition, facts, questionnaire, answers] = await Promise.all([
+  const [app, definition, facts, questionnaire, answers, eid] = await Promise.all([
     applications.findApplication(platform.database.db, s.applicationId),
     workflows.findWorkflowVersion(platform.database.db, s.workflowId, s.workflowVersion),
     journeyFacts(platform, s),
     sessionQuestionnaire(platform, s),
     questionnaires.findAnswers(platform.database.db, s.id),
+    journeyEid(platform, s),
   ]);
   const phase = journeyPhase(s, platform.now(), facts.consented);
   const plan: JourneyPlan = journeyPlan(definition ?? { checks: [] }, questionnaire);
@@ -113,6 +116,7 @@ export async function journeyState(platform: Platform, token: string) {
     step: facts.step,
     uploaded: facts.uploaded,
     answered: answers !== undefined,
+    eid,
     hasCallback: s.callbackUrl !== null,
     // Handed out once the applicant is done with an attempt (submitted, decided, cancelled), to send them back.
     callbackUrl: s.status === 'created' || s.status === 'started' ? null : s.callbackUrl,

@@ -1,8 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { type Attempt, DomainError, newId, SESSION_TYPES, type Session } from '@openidv/domain';
+import {
+  type Attempt,
+  DomainError,
+  EID_PERSON_FIELDS,
+  LEVELS_OF_ASSURANCE,
+  newId,
+  SESSION_TYPES,
+  type Session,
+} from '@openidv/domain';
 import { employment, sessions, workflows } from '@openidv/storage';
 import { z } from 'zod';
 import type { Platform } from '../../platform/platform.ts';
+import { assertEidRequirements } from '../eid/eid-sign-in.ts';
 import { declarationInput, prepareDeclaration } from '../employment/declaration.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { presentSession } from './present-session.ts';
@@ -56,6 +65,29 @@ export const createSessionInput = z
       })
       .strict()
       .optional(),
+    eid: z
+      .object({
+        providers: z
+          .array(z.string().min(1).max(63))
+          .min(1)
+          .max(20)
+          .optional()
+          .describe("Offer only these of the workflow's identity providers (provider ids)."),
+        requestedClaims: z
+          .array(z.enum(EID_PERSON_FIELDS))
+          .max(EID_PERSON_FIELDS.length)
+          .optional()
+          .describe('Person fields the provider must yield; default firstName, lastName, dateOfBirth.'),
+        minimumLevelOfAssurance: z
+          .enum(LEVELS_OF_ASSURANCE)
+          .optional()
+          .describe('The lowest level of assurance accepted; a sign-in below it fails.'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'For a workflow with an eID step: which providers, claims and level of assurance. A provider that cannot reach the level is refused here (EID_LEVEL_UNREACHABLE).',
+      ),
     locale: z
       .string()
       .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag like "en" or "et-EE"')
@@ -95,6 +127,7 @@ export async function createSession(
   }
   const type = input.type ?? 'identity';
   const declaration = prepareDeclaration(platform, { type, employment: input.employment }, workflow.checks);
+  if (input.eid) await assertEidRequirements(platform, applicationId, workflow, input.eid);
   const now = platform.now();
   const lifetimeMs =
     (input.lifetimeSeconds ?? workflow.sessionLifetimeSeconds ?? platform.config.sessionLifetimeMs / 1000) *
@@ -112,6 +145,7 @@ export async function createSession(
     expected: {
       ...(input.person && { person: input.person }),
       ...(input.document && { document: input.document }),
+      ...(input.eid && { eid: input.eid }),
     },
     locale: input.locale ?? null,
     metadata: input.metadata ?? {},

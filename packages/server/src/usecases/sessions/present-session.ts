@@ -69,6 +69,7 @@ export function presentDecision(s: Session, attempt: Attempt | undefined, answer
     decidedAt: d ? new Date(d.decidedAt).toISOString() : null,
     decidedBy: d?.decidedBy ?? null,
     review: d?.review ?? null,
+    provenance: d?.provenance ?? null,
     vendorData: s.vendorData,
     ...(answers !== undefined && { questionnaire: answers }),
   };

@@ -13,6 +13,7 @@ import {
 import { type Executor, jobs, media, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { documentUsesService, recordDocumentUse } from '../documents/document-uses.ts';
+import { verificationFor } from '../eid/eid-sign-in.ts';
 import { announceEmploymentResult } from '../employment/announce-result.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { ENROL_FACE_JOB } from '../faces/enrol-face.ts';
@@ -72,6 +73,8 @@ export async function processSession(
   };
   const challenge = await findChallenge(db, session);
   if (challenge) evidence.livenessChallenge = challenge;
+  const eid = await verificationFor(platform, session.id, attemptId);
+  if (eid) evidence.eid = eid;
   const results: CheckResult[] = [];
   for (const step of workflow.checks) {
     const result = await runCheck(platform, session, attemptId, evidence, step.type, step.config);
@@ -85,6 +88,7 @@ export async function processSession(
     platform.now(),
     workflow.rules ?? [],
   );
+  if (eid) decision.provenance = eid.provenance;
   await storeDecision(
     platform,
     session,

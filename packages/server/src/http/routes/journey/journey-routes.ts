@@ -24,6 +24,7 @@ import { answerQuestionnaire } from '../../../usecases/questionnaires/answer-que
 import { addMedia } from '../../../usecases/sessions/add-media.ts';
 import { changeSessionStatus } from '../../../usecases/sessions/change-session-status.ts';
 import { errorResponses } from '../../errors.ts';
+import { eidTransactionSchema } from '../eid/session-eid-routes.ts';
 import { employmentJourneyRoutes } from '../employment/employment-journey-routes.ts';
 import { answersInput, answersResult, questionnaireSchema } from '../questionnaires/questionnaire-routes.ts';
 
@@ -257,6 +258,21 @@ export const journeyStateSchema = z
     step: z.enum(JOURNEY_STEPS).nullable(),
     uploaded: z.array(z.string()),
     answered: z.boolean().describe('The questionnaire has been answered.'),
+    eid: z
+      .object({
+        providers: z.array(
+          z.object({
+            providerId: z.string(),
+            name: z.string(),
+            flows: z.array(z.enum(['redirect', 'qr', 'push'])),
+            loginHintLabel: z.string().optional(),
+          }),
+        ),
+        fallbackToDocument: z.boolean(),
+        lastSignIn: eidTransactionSchema.nullable(),
+      })
+      .nullable()
+      .describe('The eID providers the workflow offers (null: none), and how the last sign-in ended.'),
     hasCallback: z.boolean(),
     callbackUrl: z
       .string()
