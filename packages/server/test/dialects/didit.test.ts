@@ -387,6 +387,24 @@ describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
     expect((await didit.call('POST', '/v3/sessions/delete/', {})).status).toBe(400);
   });
 
+  it('numbers concurrent sessions apart, and a native session once however many requests show it', async () => {
+    const created = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => didit.createSession({ vendor_data: `race-${i}` })),
+    );
+    const numbers = created.map((r) => r.body.session_number);
+    expect(new Set(numbers).size).toBe(6);
+
+    const native = await server.api.json('POST', '/v1/sessions', { vendorData: 'native-1' });
+    expect(native.status).toBe(201);
+    const views = await Promise.all(
+      Array.from({ length: 4 }, () => didit.call('GET', '/v3/sessions/?vendor_data=native-1')),
+    );
+    const seen = views.map((v) => v.body.results[0]);
+    expect(new Set(seen.map((r) => r.session_id)).size).toBe(1);
+    expect(new Set(seen.map((r) => r.session_number)).size).toBe(1);
+    expect(numbers).not.toContain(seen[0].session_number);
+  });
+
   it('lists and shows workflows in Didit form', async () => {
     const list = await didit.call('GET', '/v3/workflows/');
     expect(list.status).toBe(200);

@@ -169,14 +169,19 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
    * two concurrent creations take different numbers.
    */
   async function claimSessionNumber(session: Session, credentialId: string | null): Promise<number> {
-    const last = await dialects.findLatestOfKind(db, 'didit', 'token', session.applicationId);
-    let n = (typeof last?.extra['sessionNumber'] === 'number' ? last.extra['sessionNumber'] : 0) + 1;
+    const numberOf = (row: DialectIdRow | undefined) =>
+      typeof row?.extra['sessionNumber'] === 'number' ? row.extra['sessionNumber'] : undefined;
+    const own = `session-number:${session.id}`;
+    let n = (numberOf(await dialects.findLatestOfKind(db, 'didit', 'token', session.applicationId)) ?? 0) + 1;
     for (;;) {
+      // A concurrent request may have numbered this very session: then that number holds.
+      const mine = numberOf(await dialects.findByInternalId(db, 'didit', own));
+      if (mine !== undefined) return mine;
       const claimed = await dialects.claimExternalId(db, {
         dialect: 'didit',
         externalId: `session-number:${session.applicationId}:${n}`,
         kind: 'token',
-        internalId: `session-number:${session.id}`,
+        internalId: own,
         applicationId: session.applicationId,
         sessionId: session.id,
         credentialId,
