@@ -114,6 +114,12 @@ describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
     const again = await didit.createSession({ workflow_id: workflowId, vendor_data: 'user-1' });
     expect(again.status).toBe(201);
     expect(again.body.session_id).toBe(s.session_id);
+    // …but not across workflows: the default workflow gets its own session.
+    const otherWorkflow = await didit.createSession({ vendor_data: 'user-1' });
+    expect(otherWorkflow.body.session_id).not.toBe(s.session_id);
+    expect((await didit.call('DELETE', `/v3/session/${otherWorkflow.body.session_id}/delete/`)).status).toBe(
+      204,
+    );
 
     const before = await didit.decision(s.session_id);
     expect(before.status).toBe(200);

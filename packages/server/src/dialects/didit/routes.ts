@@ -331,13 +331,17 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
         input.document = { ...(country && { country: country.toUpperCase() }), ...(type && { type }) };
 
       if (input.vendorData) {
+        // Didit returns the open session of this vendor_data on the same workflow (and version) instead.
+        const workflow = input.workflowId
+          ? await workflowsRepo.findWorkflow(db, applicationOf(request), input.workflowId)
+          : await workflowsRepo.findDefaultWorkflow(db, applicationOf(request));
         const open = await sessionsRepo.listSessions(db, applicationOf(request), {
           vendorData: input.vendorData,
           status: [...UNFINISHED],
           limit: 20,
         });
         for (const s of open) {
-          if (input.workflowId && s.workflowId !== input.workflowId) continue;
+          if (s.workflowId !== workflow?.id || s.workflowVersion !== workflow.version) continue;
           const link = await dialects.findByInternalId(db, 'didit', s.id);
           if (link && link.credentialId === request.diditAuth!.credential.id && s.expiresAt > platform.now())
             return reply.code(201).send(createdBody(s, idsOf(link), urlOf(s)!));
