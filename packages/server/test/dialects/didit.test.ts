@@ -362,14 +362,16 @@ describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
     const c = (await didit.createSession({ vendor_data: 'bulk-c' })).body;
     expect(new Set([a.session_number, b.session_number, c.session_number]).size).toBe(3);
     // Django REST framework pages: limit and offset, with next and previous links.
-    const first = await didit.call('GET', '/v3/sessions/?limit=2');
+    const first = await didit.call('GET', '/v3/sessions/?limit=2&status=Not%20Started');
     expect(first.body.results.map((r: { session_id: string }) => r.session_id)).toEqual([
       c.session_id,
       b.session_id,
     ]);
     expect(first.body.previous).toBeNull();
     const next = new URL(first.body.next);
-    const second = await didit.call('GET', `${next.pathname.replace(/^.*\/v3\//, '/v3/')}${next.search}`);
+    expect(next.pathname).toBe('/compat/didit/v3/sessions/');
+    expect(Object.fromEntries(next.searchParams)).toEqual({ limit: '2', offset: '2', status: 'Not Started' });
+    const second = await didit.call('GET', `${next.pathname.replace('/compat/didit', '')}${next.search}`);
     expect(second.body.results[0].session_id).toBe(a.session_id);
     expect(second.body.previous).toMatch(/offset=0/);
     const byNumber = await didit.call('POST', '/v3/sessions/delete/', {

@@ -112,11 +112,24 @@ function pageOf(query: unknown): { limit: number; offset: number } {
   };
 }
 
-/** Django REST framework's page: `{count, next, previous, results}`; `count` is what this page proves. */
-function page<T>(request: FastifyRequest, base: string, p: { limit: number; offset: number }, rows: T[]) {
+/**
+ * Django REST framework's page: `{count, next, previous, results}`, the links keeping the request's filters;
+ * `count` is what this page proves.
+ */
+function page<T>(
+  request: FastifyRequest,
+  publicUrl: string,
+  p: { limit: number; offset: number },
+  rows: T[],
+) {
   const more = rows.length > p.limit;
   const results = rows.slice(0, p.limit);
-  const url = (offset: number) => `${base}${request.url.split('?')[0]}?limit=${p.limit}&offset=${offset}`;
+  const url = (offset: number) => {
+    const u = new URL(request.url, publicUrl);
+    u.searchParams.set('limit', String(p.limit));
+    u.searchParams.set('offset', String(offset));
+    return u.toString();
+  };
   return {
     count: p.offset + results.length + (more ? 1 : 0),
     next: more ? url(p.offset + p.limit) : null,
@@ -405,7 +418,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
       const items = [];
       for (const s of rows.slice(p.offset))
         items.push(listItem(s, idsOf(await linkOf(s, request)), urlOf(s)));
-      return page(request, base, p, items);
+      return page(request, platform.config.publicUrl, p, items);
     },
   );
 
@@ -670,7 +683,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
       });
       return page(
         request,
-        base,
+        platform.config.publicUrl,
         p,
         rows.map((r) => ({
           vendor_data: r.vendorData,
