@@ -114,6 +114,12 @@ describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
     const again = await didit.createSession({ workflow_id: workflowId, vendor_data: 'user-1' });
     expect(again.status).toBe(201);
     expect(again.body.session_id).toBe(s.session_id);
+    // …but not across workflows: the default workflow gets its own session.
+    const otherWorkflow = await didit.createSession({ vendor_data: 'user-1' });
+    expect(otherWorkflow.body.session_id).not.toBe(s.session_id);
+    expect((await didit.call('DELETE', `/v3/session/${otherWorkflow.body.session_id}/delete/`)).status).toBe(
+      204,
+    );
 
     const before = await didit.decision(s.session_id);
     expect(before.status).toBe(200);
@@ -356,14 +362,16 @@ describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
     const c = (await didit.createSession({ vendor_data: 'bulk-c' })).body;
     expect(new Set([a.session_number, b.session_number, c.session_number]).size).toBe(3);
     // Django REST framework pages: limit and offset, with next and previous links.
-    const first = await didit.call('GET', '/v3/sessions/?limit=2');
+    const first = await didit.call('GET', '/v3/sessions/?limit=2&status=Not%20Started');
     expect(first.body.results.map((r: { session_id: string }) => r.session_id)).toEqual([
       c.session_id,
       b.session_id,
     ]);
     expect(first.body.previous).toBeNull();
     const next = new URL(first.body.next);
-    const second = await didit.call('GET', `${next.pathname.replace(/^.*\/v3\//, '/v3/')}${next.search}`);
+    expect(next.pathname).toBe('/compat/didit/v3/sessions/');
+    expect(Object.fromEntries(next.searchParams)).toEqual({ limit: '2', offset: '2', status: 'Not Started' });
+    const second = await didit.call('GET', `${next.pathname.replace('/compat/didit', '')}${next.search}`);
     expect(second.body.results[0].session_id).toBe(a.session_id);
     expect(second.body.previous).toMatch(/offset=0/);
     const byNumber = await didit.call('POST', '/v3/sessions/delete/', {
@@ -385,6 +393,24 @@ describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
     expect((await didit.call('GET', '/v3/users/bulk-b/')).status).toBe(404);
     expect((await didit.decision(c.session_id)).status).toBe(200);
     expect((await didit.call('POST', '/v3/sessions/delete/', {})).status).toBe(400);
+  });
+
+  it('numbers concurrent sessions apart, and a native session once however many requests show it', async () => {
+    const created = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => didit.createSession({ vendor_data: `race-${i}` })),
+    );
+    const numbers = created.map((r) => r.body.session_number);
+    expect(new Set(numbers).size).toBe(6);
+
+    const native = await server.api.json('POST', '/v1/sessions', { vendorData: 'native-1' });
+    expect(native.status).toBe(201);
+    const views = await Promise.all(
+      Array.from({ length: 4 }, () => didit.call('GET', '/v3/sessions/?vendor_data=native-1')),
+    );
+    const seen = views.map((v) => v.body.results[0]);
+    expect(new Set(seen.map((r) => r.session_id)).size).toBe(1);
+    expect(new Set(seen.map((r) => r.session_number)).size).toBe(1);
+    expect(numbers).not.toContain(seen[0].session_number);
   });
 
   it('lists and shows workflows in Didit form', async () => {

@@ -112,11 +112,24 @@ function pageOf(query: unknown): { limit: number; offset: number } {
   };
 }
 
-/** Django REST framework's page: `{count, next, previous, results}`; `count` is what this page proves. */
-function page<T>(request: FastifyRequest, base: string, p: { limit: number; offset: number }, rows: T[]) {
+/**
+ * Django REST framework's page: `{count, next, previous, results}`, the links keeping the request's filters;
+ * `count` is what this page proves.
+ */
+function page<T>(
+  request: FastifyRequest,
+  publicUrl: string,
+  p: { limit: number; offset: number },
+  rows: T[],
+) {
   const more = rows.length > p.limit;
   const results = rows.slice(0, p.limit);
-  const url = (offset: number) => `${base}${request.url.split('?')[0]}?limit=${p.limit}&offset=${offset}`;
+  const url = (offset: number) => {
+    const u = new URL(request.url, publicUrl);
+    u.searchParams.set('limit', String(p.limit));
+    u.searchParams.set('offset', String(offset));
+    return u.toString();
+  };
   return {
     count: p.offset + results.length + (more ? 1 : 0),
     next: more ? url(p.offset + p.limit) : null,
@@ -169,14 +182,19 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
    * two concurrent creations take different numbers.
    */
   async function claimSessionNumber(session: Session, credentialId: string | null): Promise<number> {
-    const last = await dialects.findLatestOfKind(db, 'didit', 'token', session.applicationId);
-    let n = (typeof last?.extra['sessionNumber'] === 'number' ? last.extra['sessionNumber'] : 0) + 1;
+    const numberOf = (row: DialectIdRow | undefined) =>
+      typeof row?.extra['sessionNumber'] === 'number' ? row.extra['sessionNumber'] : undefined;
+    const own = `session-number:${session.id}`;
+    let n = (numberOf(await dialects.findLatestOfKind(db, 'didit', 'token', session.applicationId)) ?? 0) + 1;
     for (;;) {
+      // A concurrent request may have numbered this very session: then that number holds.
+      const mine = numberOf(await dialects.findByInternalId(db, 'didit', own));
+      if (mine !== undefined) return mine;
       const claimed = await dialects.claimExternalId(db, {
         dialect: 'didit',
         externalId: `session-number:${session.applicationId}:${n}`,
         kind: 'token',
-        internalId: `session-number:${session.id}`,
+        internalId: own,
         applicationId: session.applicationId,
         sessionId: session.id,
         credentialId,
@@ -326,13 +344,17 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
         input.document = { ...(country && { country: country.toUpperCase() }), ...(type && { type }) };
 
       if (input.vendorData) {
+        // Didit returns the open session of this vendor_data on the same workflow (and version) instead.
+        const workflow = input.workflowId
+          ? await workflowsRepo.findWorkflow(db, applicationOf(request), input.workflowId)
+          : await workflowsRepo.findDefaultWorkflow(db, applicationOf(request));
         const open = await sessionsRepo.listSessions(db, applicationOf(request), {
           vendorData: input.vendorData,
           status: [...UNFINISHED],
           limit: 20,
         });
         for (const s of open) {
-          if (input.workflowId && s.workflowId !== input.workflowId) continue;
+          if (s.workflowId !== workflow?.id || s.workflowVersion !== workflow.version) continue;
           const link = await dialects.findByInternalId(db, 'didit', s.id);
           if (link && link.credentialId === request.diditAuth!.credential.id && s.expiresAt > platform.now())
             return reply.code(201).send(createdBody(s, idsOf(link), urlOf(s)!));
@@ -396,7 +418,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
       const items = [];
       for (const s of rows.slice(p.offset))
         items.push(listItem(s, idsOf(await linkOf(s, request)), urlOf(s)));
-      return page(request, base, p, items);
+      return page(request, platform.config.publicUrl, p, items);
     },
   );
 
@@ -661,7 +683,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
       });
       return page(
         request,
-        base,
+        platform.config.publicUrl,
         p,
         rows.map((r) => ({
           vendor_data: r.vendorData,
