@@ -8,7 +8,15 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHONE } from '../support/browser.ts';
 import { startTestServer } from '../support/harness.ts';
-import { axeViolations, chromiumAvailable, DESKTOP, launchChromium, screenshot, TABLET } from './browser.ts';
+import {
+  axeViolations,
+  chromiumAvailable,
+  DESKTOP,
+  launchChromium,
+  overflowX,
+  screenshot,
+  TABLET,
+} from './browser.ts';
 
 /** A computed style of an element (the tests compile without the DOM library, so the page's global is typed here). */
 const style = (l: Locator, property: 'backgroundColor' | 'color') =>
@@ -115,6 +123,7 @@ describe.skipIf(!chromiumAvailable())(
       await page.getByLabel('Terms link').fill('https://nordbank.example/terms');
       await page.getByRole('button', { name: 'Save branding' }).click();
       await page.getByText('Saved. New journeys show it at once.').waitFor();
+      expect(await overflowX(page), 'branding-02-saved fits the window').toBe(0);
       await screenshot(page, 'branding-02-saved');
       expect(await axeViolations(page)).toEqual([]);
 
@@ -141,6 +150,7 @@ describe.skipIf(!chromiumAvailable())(
       expect(await jp.getByRole('link', { name: /terms/i }).getAttribute('href')).toBe(
         'https://nordbank.example/terms',
       );
+      expect(await overflowX(jp), 'branding-03-journey fits the window').toBe(0);
       await screenshot(jp, 'branding-03-journey');
       expect(await axeViolations(jp)).toEqual([]);
       await journey.close();
@@ -159,6 +169,7 @@ describe.skipIf(!chromiumAvailable())(
       await signIn(tp, 'admin');
       await tp.goto(`${server.api.base}/console/branding`);
       await tp.getByRole('form', { name: 'Branding' }).waitFor();
+      expect(await overflowX(tp), 'branding-04-tablet fits the window').toBe(0);
       await screenshot(tp, 'branding-04-tablet');
       expect(await axeViolations(tp)).toEqual([]);
       await tablet.close();

@@ -4,7 +4,14 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, startTestServer, waitFor } from '../support/harness.ts';
 import { multipart } from '../support/photos.ts';
-import { axeViolations, chromiumAvailable, DESKTOP, launchChromium, screenshot } from './browser.ts';
+import {
+  axeViolations,
+  chromiumAvailable,
+  DESKTOP,
+  launchChromium,
+  overflowX,
+  screenshot,
+} from './browser.ts';
 import { REVIEW_WORKFLOW } from './support.ts';
 
 const CASES = 50;
@@ -117,6 +124,7 @@ describe.skipIf(!chromiumAvailable())(
       await page.getByText('Nothing waits for review.').waitFor();
       const seconds = (Date.now() - started) / 1000;
       console.info(`worked ${CASES} cases from the keyboard in ${seconds.toFixed(1)} s`);
+      expect(await overflowX(page), 'run-02-queue-empty fits the window').toBe(0);
       await screenshot(page, 'run-02-queue-empty');
       expect(await axeViolations(page)).toEqual([]);
       expect(errors).toEqual([]);
