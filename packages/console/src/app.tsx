@@ -141,7 +141,11 @@ function Route({ path, me }: { path: string; me: Me }) {
   if (path === '/queue') return <QueuePage me={me} />;
   if (path === '/sessions') return <SessionsPage />;
   const caseMatch = m(/^\/sessions\/([^/]+)$/);
-  if (caseMatch) return <CasePage id={decodeURIComponent(caseMatch[1]!)} me={me} />;
+  // Keyed by id: the next case starts from a clean page, never showing the last one under the new address.
+  if (caseMatch) {
+    const id = decodeURIComponent(caseMatch[1]!);
+    return <CasePage key={id} id={id} me={me} />;
+  }
   if (path === '/users') return <PeoplePage />;
   const userMatch = m(/^\/users\/(.+)$/);
   if (userMatch) return <PersonPage vendorData={decodeURIComponent(userMatch[1]!)} />;

@@ -1,7 +1,19 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, can, type Me } from '../api.ts';
 import { linkProps, navigate, useLocation } from '../router.ts';
-import { ago, Badge, ErrorBox, Field, Json, Loading, PageHeader, useAction, useAsync, when } from '../ui.tsx';
+import {
+  ago,
+  Badge,
+  ErrorBox,
+  Field,
+  isTyping,
+  Json,
+  Loading,
+  PageHeader,
+  useAction,
+  useAsync,
+  when,
+} from '../ui.tsx';
 import { Zoom } from '../zoom.tsx';
 import {
   AmlHits,
@@ -168,6 +180,8 @@ export function CasePage({ id, me }: { id: string; me: Me }) {
 
       {isReviewer && s.status === 'review' && reasons.data && (
         <ReviewForm
+          // A new case gets a fresh form: no decision or reason carried over from the last one.
+          key={s.id}
           sessionId={s.id}
           reasons={reasons.data}
           disabled={!!otherClaim}
@@ -314,14 +328,6 @@ function decidedBy(v: unknown, audit: { actor: string; actorLabel: string | null
     return audit.find((e) => e.actor === id && e.actorLabel)?.actorLabel ?? id;
   }
   return String(v);
-}
-
-function isTyping(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null;
-  return (
-    !!t &&
-    (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
-  );
 }
 
 function ReviewForm({

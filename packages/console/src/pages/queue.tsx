@@ -1,6 +1,7 @@
+import { useEffect } from 'preact/hooks';
 import { api, can, type Me } from '../api.ts';
 import { navigate } from '../router.ts';
-import { ago, Empty, ErrorBox, Loading, PageHeader, useAction, useAsync } from '../ui.tsx';
+import { ago, Empty, ErrorBox, isTyping, Loading, PageHeader, useAction, useAsync } from '../ui.tsx';
 import { CaseTable } from './sessions.tsx';
 
 export function QueuePage({ me }: { me: Me }) {
@@ -13,12 +14,23 @@ export function QueuePage({ me }: { me: Me }) {
       if (next.id) navigate(`/sessions/${next.id}?queue=1`);
       else reload();
     });
+  // "n" starts here as it moves on in a case, so a whole queue is worked from the keyboard.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'n' || !isReviewer || action.busy || isTyping(e) || e.ctrlKey || e.metaKey || e.altKey)
+        return;
+      e.preventDefault();
+      void start();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
   return (
     <section>
       <PageHeader title="Review queue">
         {isReviewer && (
           <button type="button" onClick={start} disabled={action.busy || data?.total === 0}>
-            Start reviewing: claim the oldest case
+            Start reviewing: claim the oldest case <kbd>n</kbd>
           </button>
         )}
       </PageHeader>

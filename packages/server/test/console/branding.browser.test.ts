@@ -3,12 +3,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureConsoleBuilt } from '@openidv/console/build';
 import { ensureJourneyBuilt } from '@openidv/journey/build';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHONE } from '../support/browser.ts';
 import { startTestServer } from '../support/harness.ts';
-import { axeViolations, chromiumAvailable, DESKTOP, launchChromium, screenshot, TABLET } from './browser.ts';
+import {
+  axeViolations,
+  chromiumAvailable,
+  DESKTOP,
+  launchChromium,
+  overflowX,
+  screenshot,
+  TABLET,
+} from './browser.ts';
+
+/** A computed style of an element (the tests compile without the DOM library, so the page's global is typed here). */
+const style = (l: Locator, property: 'backgroundColor' | 'color') =>
+  l.evaluate(
+    (e, p) =>
+      (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(e)[
+        p
+      ],
+    property,
+  );
 
 /**
  * An admin brands the application in the console — name, logo upload, colour — and the applicant journey of a
@@ -105,6 +123,7 @@ describe.skipIf(!chromiumAvailable())(
       await page.getByLabel('Terms link').fill('https://nordbank.example/terms');
       await page.getByRole('button', { name: 'Save branding' }).click();
       await page.getByText('Saved. New journeys show it at once.').waitFor();
+      expect(await overflowX(page), 'branding-02-saved fits the window').toBe(0);
       await screenshot(page, 'branding-02-saved');
       expect(await axeViolations(page)).toEqual([]);
 
@@ -126,12 +145,12 @@ describe.skipIf(!chromiumAvailable())(
       const shown = jp.getByRole('img', { name: 'Nordbank' });
       expect(await shown.getAttribute('src')).toBe(app.body.branding.logo);
       const start = jp.getByRole('button', { name: 'I agree, start' });
-      // The test is compiled without the DOM library: the page function is given as source.
-      expect(await start.evaluate('(b) => getComputedStyle(b).backgroundColor')).toBe('rgb(122, 31, 92)');
-      expect(await start.evaluate('(b) => getComputedStyle(b).color')).toBe('rgb(255, 255, 255)');
+      expect(await style(start, 'backgroundColor')).toBe('rgb(122, 31, 92)');
+      expect(await style(start, 'color')).toBe('rgb(255, 255, 255)');
       expect(await jp.getByRole('link', { name: /terms/i }).getAttribute('href')).toBe(
         'https://nordbank.example/terms',
       );
+      expect(await overflowX(jp), 'branding-03-journey fits the window').toBe(0);
       await screenshot(jp, 'branding-03-journey');
       expect(await axeViolations(jp)).toEqual([]);
       await journey.close();
@@ -150,6 +169,7 @@ describe.skipIf(!chromiumAvailable())(
       await signIn(tp, 'admin');
       await tp.goto(`${server.api.base}/console/branding`);
       await tp.getByRole('form', { name: 'Branding' }).waitFor();
+      expect(await overflowX(tp), 'branding-04-tablet fits the window').toBe(0);
       await screenshot(tp, 'branding-04-tablet');
       expect(await axeViolations(tp)).toEqual([]);
       await tablet.close();
@@ -162,16 +182,17 @@ describe.skipIf(!chromiumAvailable())(
       expect(await page.getByRole('link', { name: 'Branding' }).count()).toBe(0);
       await page.goto(`${server.api.base}/console/branding`);
       await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
-      const status = await page.evaluate(async () => {
+      const statuses = await page.evaluate(async () => {
         const me = (await (await fetch('/v1/auth/session')).json()) as { csrfToken: string };
-        const r = await fetch('/v1/application', {
+        const read = await fetch('/v1/application');
+        const change = await fetch('/v1/application', {
           method: 'PATCH',
           headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
           body: JSON.stringify({ name: 'Hijacked' }),
         });
-        return r.status;
+        return [read.status, change.status];
       });
-      expect(status).toBe(403);
+      expect(statuses).toEqual([403, 403]);
       expect((await server.api.json('GET', '/v1/application')).body.name).toBe('Nordbank');
       await context.close();
     });

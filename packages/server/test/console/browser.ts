@@ -27,3 +27,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   await page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
 }
+
+/** How many pixels the page is wider than the window: 0 when nothing forces sideways scrolling. */
+export async function overflowX(page: Page): Promise<number> {
+  return Math.max(
+    0,
+    (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number,
+  );
+}

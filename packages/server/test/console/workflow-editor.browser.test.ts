@@ -2,7 +2,15 @@ import { ensureConsoleBuilt } from '@openidv/console/build';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/harness.ts';
-import { axeViolations, chromiumAvailable, DESKTOP, launchChromium, screenshot, TABLET } from './browser.ts';
+import {
+  axeViolations,
+  chromiumAvailable,
+  DESKTOP,
+  launchChromium,
+  overflowX,
+  screenshot,
+  TABLET,
+} from './browser.ts';
 
 /** A workflow that uses every kind of setting the editor shows, and the fields around the checks. */
 const WORKFLOW = {
@@ -94,6 +102,7 @@ describe.skipIf(!chromiumAvailable())('the workflow editor in Chromium', { timeo
         .getByLabel('Window hours')
         .inputValue(),
     ).toBe('12');
+    expect(await overflowX(page), 'workflow-01-editor fits the window').toBe(0);
     await screenshot(page, 'workflow-01-editor');
     expect(await axeViolations(page)).toEqual([]);
 
@@ -153,6 +162,7 @@ describe.skipIf(!chromiumAvailable())('the workflow editor in Chromium', { timeo
     expect(await step(page, 2, 'document').locator('.field-error').textContent()).toMatch(/<=\s*120/);
     expect(await threshold.getAttribute('aria-invalid')).toBe('true');
     expect(await threshold.getAttribute('aria-describedby')).toContain('error');
+    expect(await overflowX(page), 'workflow-03-server-errors fits the window').toBe(0);
     await screenshot(page, 'workflow-03-server-errors');
     expect(await axeViolations(page)).toEqual([]);
     expect((await server.api.json('GET', `/v1/workflows/${id}`)).body.version).toBe(before.version);
@@ -170,6 +180,7 @@ describe.skipIf(!chromiumAvailable())('the workflow editor in Chromium', { timeo
     tablet.setDefaultTimeout(10_000);
     const tp = await tablet.newPage();
     await openEditor(tp);
+    expect(await overflowX(tp), 'workflow-04-tablet fits the window').toBe(0);
     await screenshot(tp, 'workflow-04-tablet');
     expect(await axeViolations(tp)).toEqual([]);
     await tablet.close();

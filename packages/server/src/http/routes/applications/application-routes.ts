@@ -31,13 +31,15 @@ export const applicationSchema = z
 /** The application of the calling API key: its name and the branding of its applicant journey. */
 export function applicationRoutes(app: FastifyInstance, platform: Platform): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  // Branding is configuration: like keys and webhooks, only admins (and API keys) read or change it.
   r.get(
     '/application',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: "Get this key's application",
-        response: { 200: applicationSchema, ...errorResponses(401, 429) },
+        response: { 200: applicationSchema, ...errorResponses(401, 403, 429) },
       },
     },
     async (request) => {
@@ -50,13 +52,14 @@ export function applicationRoutes(app: FastifyInstance, platform: Platform): voi
   r.patch(
     '/application',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         summary: "Change the application's name and journey branding",
         description:
           'Fields left out keep their value; `null` clears a branding field. The journey shows the name, logo and colour, and links the terms and privacy notice on its consent screen.',
         body: applicationInput,
-        response: { 200: applicationSchema, ...errorResponses(400, 401, 413, 415, 429) },
+        response: { 200: applicationSchema, ...errorResponses(400, 401, 403, 413, 415, 429) },
       },
     },
     async (request) => {
