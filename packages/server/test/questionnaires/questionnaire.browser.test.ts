@@ -149,6 +149,10 @@ describe.runIf(run)('the questionnaire step in Chromium', () => {
     // Sending empty: each required question says so, tied to its field, and an alert summarises.
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Some answers need your attention.');
+    // The summary takes focus (read out), and Tab goes on to the first question.
+    await expect.poll(() => page.evaluate('document.activeElement.getAttribute("role")')).toBe('alert');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.name')).toBe('purpose');
     // Errors follow a change of language like the rest of the page.
     await page.getByLabel('Language').selectOption('et');
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Mõni vastus vajab parandamist.');
