@@ -10,6 +10,7 @@ import { CasePage } from './pages/case.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { KeysPage } from './pages/keys.tsx';
 import { PeoplePage, PersonPage } from './pages/people.tsx';
+import { QuestionnairesPage } from './pages/questionnaires.tsx';
 import { QueuePage } from './pages/queue.tsx';
 import { SessionsPage } from './pages/sessions.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
@@ -28,6 +29,7 @@ const NAV: { path: string; label: string; role: Role }[] = [
   { path: '/alerts', label: 'Screening alerts', role: 'viewer' },
   { path: '/usage', label: 'Usage', role: 'viewer' },
   { path: '/workflows', label: 'Workflows', role: 'viewer' },
+  { path: '/questionnaires', label: 'Questionnaires', role: 'viewer' },
   { path: '/blocklists', label: 'Blocklists', role: 'viewer' },
   { path: '/keys', label: 'API keys', role: 'admin' },
   { path: '/webhooks', label: 'Webhooks', role: 'admin' },
@@ -152,6 +154,7 @@ function Route({ path, me }: { path: string; me: Me }) {
   if (path === '/alerts') return <AlertsPage me={me} />;
   if (path === '/usage') return <UsagePage />;
   if (path === '/workflows') return <WorkflowsPage me={me} />;
+  if (path === '/questionnaires') return <QuestionnairesPage me={me} />;
   if (path === '/blocklists') return <BlocklistsPage me={me} />;
   if (path === '/keys')
     return (

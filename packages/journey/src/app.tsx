@@ -13,7 +13,6 @@ import { Capture } from './capture.tsx';
 import { EidChoice } from './eid.tsx';
 import { embedded, notifyParent } from './embed.ts';
 import { DICTIONARIES, LANGS, type Lang, pickLang, RTL, type Translate, translator } from './i18n/index.ts';
-import { QuestionnaireStep } from './questionnaire.tsx';
 import { Heading, Message } from './ui.tsx';
 
 type Screen =
@@ -143,7 +142,9 @@ export function App() {
         isDesktop() &&
         // eID has its own QR code: the phone that holds the eID signs in while this page follows.
         !s.eid?.providers.length &&
-        ['consent', 'doctype', 'document'].includes(next.name);
+        ['consent', 'questionnaire', 'doctype', 'document'].includes(next.name);
+      // Most sessions have no questionnaire: its code loads only for those that do, ahead of the step.
+      if (s.plan.questionnaire) void loadQuestionnaire();
       setScreen(offerHandoff ? { name: 'handoff' } : next);
     } catch (e) {
       setScreen(e instanceof ApiError && e.status === 404 ? { name: 'unknown' } : { name: 'error' });
@@ -394,7 +395,7 @@ export function App() {
         );
       case 'questionnaire':
         return (
-          <QuestionnaireStep
+          <LazyQuestionnaire
             t={t}
             lang={lang}
             questionnaire={state!.plan.questionnaire!}
@@ -681,6 +682,29 @@ function Summary(props: {
       </div>
     </section>
   );
+}
+
+const loadQuestionnaire = () => import('./questionnaire.tsx');
+
+function LazyQuestionnaire(props: Parameters<typeof import('./questionnaire.tsx').QuestionnaireStep>[0]) {
+  const [mod, setMod] = useState<Awaited<ReturnType<typeof loadQuestionnaire>> | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    loadQuestionnaire().then(setMod, () => setFailed(true));
+  }, []);
+  if (failed)
+    return (
+      <Message title={props.t('errorTitle')} tone="bad">
+        <p>{props.t('errorText')}</p>
+      </Message>
+    );
+  if (!mod)
+    return (
+      <p class="screen" role="status">
+        {props.t('loading')}
+      </p>
+    );
+  return <mod.QuestionnaireStep {...props} />;
 }
 
 function Handoff(props: { t: Translate; onHere(): void; onProgress(p: Progress): void }) {

@@ -117,7 +117,7 @@ export function QuestionnaireStep(props: {
   const fail = (found: Record<string, Note>) => {
     setErrors(found);
     setSummary({ key: 'qErrors' });
-    // Focus the summary so screen readers read it; the first field with an error follows on Tab.
+    // Focus the summary so screen readers read it; Tab goes on to the questions below it.
     requestAnimationFrame(() => summaryRef.current?.focus());
   };
 
@@ -296,15 +296,16 @@ export function QuestionnaireStep(props: {
       {q.description && <p dir="auto">{q.description}</p>}
       {q.questions.some((x) => x.required) && <p class="muted">{t('qRequiredNote')}</p>}
       <form noValidate onSubmit={submit}>
-        {/* Follow-up questions are added in place; the region tells screen readers when the form grows. */}
-        <div aria-live="polite" aria-relevant="additions">
-          {questions.map(field)}
-        </div>
+        {/* Above the questions: focused on an error, so Tab goes on to the first question. */}
         {summary && (
           <p class="error" role="alert" tabIndex={-1} ref={summaryRef}>
             {say(summary)}
           </p>
         )}
+        {/* Follow-up questions are added in place; the region tells screen readers when the form grows. */}
+        <div aria-live="polite" aria-relevant="additions">
+          {questions.map(field)}
+        </div>
         <div class="actions">
           <button type="submit" class="primary" disabled={busy} aria-busy={busy}>
             {busy ? t('sending') : t('continue')}

@@ -20,6 +20,12 @@ interface Draft {
   rules: unknown[];
   /** Every other field of the workflow this editor has no control for, sent back as it came. */
   extra: Record<string, unknown>;
+  questionnaire?: QuestionnaireRef | undefined;
+}
+interface QuestionnaireRef {
+  id: string;
+  version?: number | undefined;
+  placement: 'before-capture' | 'after-capture';
 }
 
 /** Fields the server sets; everything else a workflow has goes back on save. */
@@ -31,6 +37,7 @@ const EDITED_FIELDS = new Set([
   'sessionLifetimeSeconds',
   'isDefault',
   'rules',
+  'questionnaire',
 ]);
 
 const ACTIONS = ['decline', 'review', 'resubmit', 'none'];
@@ -38,6 +45,7 @@ const ACTIONS = ['decline', 'review', 'resubmit', 'none'];
 export function WorkflowsPage({ me }: { me: Me }) {
   const list = useAsync(() => api('GET', '/workflows'), []);
   const checks = useAsync(() => api('GET', '/checks'), []);
+  const questionnaires = useAsync(() => api('GET', '/questionnaires'), []);
   const [draft, setDraft] = useState<Draft | null>(null);
   const editable = can(me, 'admin');
   useEffect(() => {
@@ -56,6 +64,7 @@ export function WorkflowsPage({ me }: { me: Me }) {
       sessionLifetimeSeconds: w.sessionLifetimeSeconds,
       isDefault: w.isDefault,
       rules: w.rules ?? [],
+      questionnaire: w.questionnaire,
     });
   return (
     <section>
@@ -106,6 +115,7 @@ export function WorkflowsPage({ me }: { me: Me }) {
               key={draft.id ?? 'new'}
               draft={draft}
               catalogue={checks.data.data}
+              questionnaires={questionnaires.data?.data ?? []}
               editable={editable}
               onSaved={(w) => {
                 list.reload();
@@ -124,11 +134,13 @@ export function WorkflowsPage({ me }: { me: Me }) {
 function Editor({
   draft: initial,
   catalogue,
+  questionnaires,
   editable,
   onSaved,
 }: {
   draft: Draft;
   catalogue: any[];
+  questionnaires: any[];
   editable: boolean;
   onSaved: (w: any) => void;
 }) {
@@ -184,6 +196,7 @@ function Editor({
         ...(d.description && { description: d.description }),
         checks,
         ...(d.sessionLifetimeSeconds && { sessionLifetimeSeconds: d.sessionLifetimeSeconds }),
+        ...(d.questionnaire && { questionnaire: d.questionnaire }),
         isDefault: d.isDefault,
       };
       const w = d.id ? await api('PUT', `/workflows/${d.id}`, body) : await api('POST', '/workflows', body);
@@ -340,6 +353,11 @@ function Editor({
             onInput={(e) => setRulesText(e.currentTarget.value)}
           />
         </Field>
+        <QuestionnaireField
+          value={d.questionnaire}
+          questionnaires={questionnaires}
+          onChange={(questionnaire) => setD({ ...d, questionnaire })}
+        />
         <div class="row">
           <Field label="Add a check">
             <select value={adding} onChange={(e) => setAdding(e.currentTarget.value)}>
@@ -375,5 +393,69 @@ function Editor({
         )}
       </fieldset>
     </form>
+  );
+}
+
+/**
+ * The questionnaire the journey asks. The workflow keeps the version it was saved with; choosing another
+ * questionnaire, or "Use version N", pins the latest version when the workflow is saved.
+ */
+function QuestionnaireField({
+  value,
+  questionnaires,
+  onChange,
+}: {
+  value: QuestionnaireRef | undefined;
+  questionnaires: any[];
+  onChange: (q: QuestionnaireRef | undefined) => void;
+}) {
+  const current = questionnaires.find((q) => q.id === value?.id);
+  return (
+    <div class="row">
+      <Field
+        label="Questionnaire"
+        hint={
+          value?.version !== undefined
+            ? `Uses version ${value.version}${current && current.version !== value.version ? ` (latest: ${current.version})` : ''}.`
+            : value
+              ? 'The latest version is pinned when saved.'
+              : undefined
+        }
+      >
+        <select
+          value={value?.id ?? ''}
+          onChange={(e) => {
+            const id = e.currentTarget.value;
+            onChange(id ? { id, placement: value?.placement ?? 'after-capture' } : undefined);
+          }}
+        >
+          <option value="">none</option>
+          {value && !current && <option value={value.id}>{value.id} (archived)</option>}
+          {questionnaires.map((q) => (
+            <option key={q.id} value={q.id}>
+              {q.title} (v{q.version})
+            </option>
+          ))}
+        </select>
+      </Field>
+      {value?.version !== undefined && current && current.version !== value.version && (
+        <button type="button" class="secondary" onClick={() => onChange({ ...value, version: undefined })}>
+          Use version {current.version}
+        </button>
+      )}
+      {value && (
+        <Field label="Asked">
+          <select
+            value={value.placement}
+            onChange={(e) =>
+              onChange({ ...value, placement: e.currentTarget.value as QuestionnaireRef['placement'] })
+            }
+          >
+            <option value="after-capture">after the document and selfie</option>
+            <option value="before-capture">right after the consent</option>
+          </select>
+        </Field>
+      )}
+    </div>
   );
 }

@@ -151,6 +151,29 @@ describe('branching', () => {
     expect(visibleQuestionIds(def, { sources: ['salary'] }).has('other_source')).toBe(false);
   });
 
+  it('treats a cycle (never saved, but possible in hand-made data) as hidden rather than looping', () => {
+    const loop = {
+      questions: [
+        {
+          id: 'a',
+          type: 'yes_no' as const,
+          label: 'A',
+          required: false,
+          showIf: { question: 'b', equals: true },
+        },
+        {
+          id: 'b',
+          type: 'yes_no' as const,
+          label: 'B',
+          required: false,
+          showIf: { question: 'a', equals: true },
+        },
+        { id: 'c', type: 'yes_no' as const, label: 'C', required: false },
+      ],
+    };
+    expect([...visibleQuestionIds(loop, { a: true, b: true })]).toEqual(['c']);
+  });
+
   it('hides a chain when its first link is hidden', () => {
     const chain = validateQuestionnaireDefinition({
       title: 'x',

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeViolations,
   browserAvailable,
+  DESKTOP,
   launchChromium,
   PHONE,
   ROOT,
@@ -148,6 +149,10 @@ describe.runIf(run)('the questionnaire step in Chromium', () => {
     // Sending empty: each required question says so, tied to its field, and an alert summarises.
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Some answers need your attention.');
+    // The summary takes focus (read out), and Tab goes on to the first question.
+    await expect.poll(() => page.evaluate('document.activeElement.getAttribute("role")')).toBe('alert');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.name')).toBe('purpose');
     // Errors follow a change of language like the rest of the page.
     await page.getByLabel('Language').selectOption('et');
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Mõni vastus vajab parandamist.');
@@ -224,4 +229,46 @@ describe.runIf(run)('the questionnaire step in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it('desktop, German: a questionnaire placed before the capture comes right after the consent', async () => {
+    const q = await server.api.json('POST', '/v1/questionnaires', QUESTIONNAIRE);
+    const wf = await server.api.json('POST', '/v1/workflows', {
+      name: 'Questions only',
+      checks: [],
+      questionnaire: { id: q.body.id, placement: 'before-capture' },
+    });
+    const created = await server.api.json('POST', '/v1/sessions', {
+      workflowId: wf.body.id,
+      locale: 'de-DE',
+    });
+    const url = `${server.api.base}${new URL(created.body.url).pathname}`;
+    const context = await browser.newContext({ ...DESKTOP, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(url);
+    // A computer is offered the phone first, as before any capture.
+    await expectHeading(page, 'Auf dem Smartphone fortfahren');
+    await page.getByRole('button', { name: 'Auf diesem Computer fortfahren' }).click();
+    await expectHeading(page, 'Bestätigen Sie Ihre Identität');
+    await page.getByRole('button', { name: /Ich stimme zu/ }).click();
+    await expectHeading(page, 'Ein paar Fragen');
+    await page.getByLabel('Sparen').check();
+    await page
+      .getByRole('group', { name: /Haben Sie ein öffentliches Amt inne/ })
+      .getByLabel('Nein')
+      .check();
+    await page.getByLabel('Country of residence').selectOption('DE');
+    // Country names come in the page's language.
+    expect(await page.getByLabel('Country of residence').locator('option:checked').textContent()).toBe(
+      'Deutschland',
+    );
+    await screenshot(page, 'desktop', 'questionnaire-01-german');
+    expect(await axeViolations(page), 'desktop questionnaire in German').toEqual([]);
+    await page.getByRole('button', { name: 'Weiter' }).click();
+    await expectHeading(page, 'Bereit zum Senden');
+    await page.getByRole('button', { name: /senden/i }).click();
+    await expect.poll(() => heading(page).textContent(), { timeout: 15_000 }).toBe('Vielen Dank');
+    const answers = await server.api.json('GET', `/v1/sessions/${created.body.id}/questionnaire-answers`);
+    expect(answers.body.answers).toEqual({ purpose: 'savings', pep: false, residence: 'DE' });
+    await context.close();
+  }, 120_000);
 });

@@ -1,4 +1,5 @@
-import { testDialects } from '@openidv/storage/testing';
+import { questionnaires } from '@openidv/storage';
+import { openMigrated, testDialects } from '@openidv/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/harness.ts';
 
@@ -175,6 +176,12 @@ describe.each(await testDialects())('questionnaires, on %s', (dialect) => {
     expect((await server.api.json('DELETE', `/v1/sessions/${s.id}`)).status).toBe(204);
     const afterDelete = await server.api.json('GET', `/v1/sessions/${s.id}/questionnaire-answers`);
     expect(afterDelete.status).toBe(404);
+    const database = await openMigrated(server.db);
+    try {
+      expect(await questionnaires.findAnswers(database.db, s.id)).toBeUndefined();
+    } finally {
+      await database.close();
+    }
   });
 
   it('the journey cannot submit before the questionnaire is answered; sessions without one get NO_QUESTIONNAIRE', async () => {
