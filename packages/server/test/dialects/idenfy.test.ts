@@ -315,6 +315,19 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
       expect(res.body.message.length).toBeGreaterThan(5);
     }
     expect((await idenfy.status('1b7f4a8e-0000-4000-8000-000000000000')).status).toBe(404);
+    const basic = `Basic ${Buffer.from(`${credential.key}:${credential.secret}`).toString('base64')}`;
+    const base = credential.baseUrl.replace('localhost', '127.0.0.1');
+    const get = await fetch(`${base}/api/v2/token`, { headers: { authorization: basic } });
+    expect([get.status, ((await get.json()) as { identifier: string }).identifier]).toEqual([
+      405,
+      'METHOD_NOT_ALLOWED',
+    ]);
+    const unknown = async (headers: Record<string, string>) => {
+      const res = await fetch(`${base}/api/v2/nothing`, { method: 'POST', headers });
+      return [res.status, ((await res.json()) as { identifier: string }).identifier];
+    };
+    expect(await unknown({ authorization: basic })).toEqual([404, 'BAD_VALUE']);
+    expect(await unknown({})).toEqual([401, 'UNAUTHORIZED']);
     expect((await idenfy.post('status', {})).body.identifier).toBe('MISSING_VALUE');
     expect(
       (await idenfy.process({ authToken: 'not-a-token-of-ours', images: { FRONT: 'AAAA' } })).body.identifier,

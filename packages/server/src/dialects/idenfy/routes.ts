@@ -609,6 +609,18 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
       return reply.code(200).send();
     },
   );
+
+  // iDenfy's API is POST only; other methods on its paths answer its METHOD_NOT_ALLOWED.
+  for (const path of ['token', 'status', 'data', 'process', 'delete']) {
+    app.route({
+      method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+      url: `/api/v2/${path}`,
+      schema: { hide: true },
+      handler: async () => {
+        throw new IdenfyError(405, 'METHOD_NOT_ALLOWED', 'Wrong HTTP method: use POST.');
+      },
+    });
+  }
 }
 
 function sendError(reply: FastifyReply, e: IdenfyError): FastifyReply {
