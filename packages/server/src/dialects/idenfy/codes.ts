@@ -89,12 +89,13 @@ export const IMAGE_KEYS: Record<string, MediaContext> = {
   BACK: 'document-back',
   FACE: 'face',
   UTILITY_BILL: 'additional-document',
+  PASSPORT_COVER: 'additional-document',
 };
 
 /** Document statuses (`autoDocument`) for the document check's reasons, most telling first. */
 const DOCUMENT_STATUSES: [string, string][] = [
   ['DOC_EXPIRED', 'DOC_EXPIRED'],
-  ['SPECIMEN_DOCUMENT', 'DOC_NOT_SUPPORTED'],
+  ['SPECIMEN_DOCUMENT', 'DOC_FAKE'],
   ['DOC_TYPE_NOT_ACCEPTED', 'DOC_NOT_SUPPORTED'],
   ['COUNTRY_NOT_ACCEPTED', 'COUNTRY_MISMATCH'],
   ['MRZ_CHECKSUM_FAILED', 'MRZ_OCR_READING_ERROR'],

@@ -39,8 +39,9 @@ function statusOf(session: Session, attempt: Attempt | undefined) {
       suspicionReasons: [] as string[],
       mismatchTags: mismatchTags(checks),
       fraudTags: fraudTags(checks),
-      autoDocument: autoDocument(checks),
-      autoFace: autoFace(checks),
+      // Once decided, a part no check looked at is "not analysed" (a dummy result, a workflow without it).
+      autoDocument: decision ? (autoDocument(checks) ?? 'DOC_NOT_ANALYSED') : null,
+      autoFace: decision ? (autoFace(checks) ?? 'FACE_NOT_ANALYSED') : null,
       manualDocument: reviewer ? (reviewer.status === 'approved' ? 'DOC_VALIDATED' : null) : null,
       manualFace: reviewer ? (reviewer.status === 'approved' ? 'FACE_MATCH' : null) : null,
       additionalSteps: null,

@@ -263,8 +263,10 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
     },
     async (request, reply) => {
       const body = bodyOf(request);
-      const clientId = body['clientId'] ?? body['personScanRef'];
-      if (clientId === undefined || clientId === null || clientId === '') throw missing('clientId');
+      const rawClientId = body['clientId'] ?? body['personScanRef'];
+      if (rawClientId === undefined || rawClientId === null || rawClientId === '') throw missing('clientId');
+      // iDenfy's own examples send a number (`clientId=1`); it is kept as its decimal string.
+      const clientId = Number.isSafeInteger(rawClientId) ? String(rawClientId) : rawClientId;
       if (typeof clientId !== 'string' || clientId.length > 100 || !/^[\x20-\x7e]+$/.test(clientId))
         throw bad('clientId must be at most 100 ASCII characters.');
       const name = (field: string) => {
@@ -502,20 +504,22 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
   app.post(
     '/api/v2/process',
     {
-      bodyLimit: Math.ceil((platform.config.uploadLimitBytes * 4) / 3) * 4 + 65_536,
+      // Base64 images, one per key.
+      bodyLimit:
+        Math.ceil((platform.config.uploadLimitBytes * 4) / 3) * Object.keys(IMAGE_KEYS).length + 65_536,
       validatorCompiler: noValidation,
       schema: {
         tags,
         summary: 'Direct processing (iDenfy POST /api/v2/process)',
         description:
-          'Body `{authToken, country, documentType, images:{FRONT, BACK, FACE, UTILITY_BILL}}` with base64 JPEG/PNG images: adds them to the token’s verification and submits it; the result comes by webhook. `token` is accepted for `authToken`; `skipAnalysis` is accepted and has no effect (openidv does not refuse photos before its checks).',
+          'Body `{authToken, country, documentType, images:{FRONT, BACK, FACE, UTILITY_BILL, PASSPORT_COVER}}` with base64 JPEG/PNG images: adds them to the token’s verification and submits it; a bare 200 answers, the result comes by webhook. `token` is accepted for `authToken`; `skipAnalysis` is accepted and has no effect (openidv does not refuse photos before its checks).',
         security: [],
         headers: authHeaders,
         body: z.object({ authToken: z.string(), images: z.record(z.string(), z.string()) }).passthrough(),
-        response: { 200: anyBody, ...fail(400, 401, 404, 413) },
+        response: { 200: z.null().describe('Empty body.'), ...fail(400, 401, 404, 413) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = bodyOf(request);
       const token = body['authToken'] ?? body['token'];
       if (token === undefined || token === null || token === '') throw missing('authToken');
@@ -569,11 +573,8 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
         selectedDocumentType: documentType ?? null,
       });
       await changeSessionStatus(platform, session, 'submitted', actorOf(request));
-      return {
-        message: 'Images accepted for processing.',
-        scanRef: link.externalId,
-        clientId: extraOf(link).clientId,
-      };
+      // As documented: success is a bare 200; the result comes by webhook.
+      return reply.code(200).send();
     },
   );
 
