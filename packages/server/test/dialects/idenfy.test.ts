@@ -138,6 +138,7 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
     expect(
       isValidIdenfyWebhook(`${hook.body} `, hook.headers['idenfy-signature'] as string, credential.secret),
     ).toBe(false);
+    expect(hook.headers['idenfy-event-type']).toBe('IDENTIFICATION_AUTO_FINISHED');
     const result = ijson(hook);
     expect(result.final).toBe(true);
     expect(result.status.overall).toBe('APPROVED');
@@ -452,6 +453,9 @@ describe.each(await testDialects())('iDenfy dummy results in test mode, on %s', 
       expect(isValidIdenfyWebhook(h.body, h.headers['idenfy-signature'] as string, credential.secret)).toBe(
         true,
       );
+      expect(h.headers['idenfy-event-type']).toBe(
+        overall === 'EXPIRED' ? 'IDENTIFICATION_EXPIRED' : 'IDENTIFICATION_AUTO_FINISHED',
+      );
       expect([ijson(h).clientId, ijson(h).status.overall, ijson(h).final]).toEqual([
         `dummy-${wanted[i]![0]}`,
         overall,
@@ -478,6 +482,7 @@ describe.each(await testDialects())('iDenfy dummy results in test mode, on %s', 
     expect(
       isValidIdenfyWebhook(manual.body, manual.headers['idenfy-signature'] as string, credential.secret),
     ).toBe(true);
+    expect(manual.headers['idenfy-event-type']).toBe('IDENTIFICATION_MANUAL_FINISHED');
     expect(ijson(manual)).toMatchObject({
       final: true,
       status: { overall: 'APPROVED', manualDocument: 'DOC_VALIDATED', manualFace: 'FACE_MATCH' },

@@ -101,30 +101,43 @@ function ageBand(age: number): string {
   return 'OVER_25';
 }
 
-/** `aml`: one screening service result when the workflow ran the AML check. */
-function amlBlock(checks: CheckResult[], scanRef: string) {
+/** `AML`: one screening service result when the workflow ran the AML check, hits in iDenfy's fields. */
+function amlBlock(checks: CheckResult[], scanRef: string, checkedAt: Date | null) {
   const aml = checks.find((c) => c.type === 'aml');
   if (!aml || aml.status === 'not_applicable') return [];
   const hits = (aml.evidence['hits'] ?? []) as Record<string, unknown>[];
   const suspected = aml.status === 'failed';
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
   return [
     {
       status: {
         serviceSuspected: suspected,
-        checkSuccessful: aml.status !== 'error',
-        serviceFound: true,
         serviceUsed: true,
+        serviceFound: true,
+        checkSuccessful: aml.status !== 'error',
         overallStatus: suspected ? 'SUSPECTED' : 'NOT_SUSPECTED',
       },
-      data: hits.map((h) => ({
-        name: String(h['name'] ?? ''),
-        score: Number(h['score'] ?? 0),
-        lists: h['lists'] ?? [],
-      })),
       serviceName: 'openidv',
       serviceGroupType: 'AML',
       uid: scanRef,
       errorMessage: aml.status === 'error' ? 'The screening could not run.' : null,
+      data: hits.map((h) => {
+        const topics = list(h['topics']) as string[];
+        const lists = list(h['lists']) as { title?: unknown }[];
+        return {
+          name: str(h['name']),
+          surname: null,
+          nationality: toAlpha2(list(h['nationalities'])[0]),
+          dob: str(list(h['birthDates'])[0]),
+          suspicion: topics.includes('role.pep') || topics.includes('role.rca') ? 'PEP' : 'SANCTION',
+          reason: str(h['explanation']),
+          listNumber: str(h['ref']),
+          listName: str(lists[0]?.title) ?? str(h['listId']),
+          score: Number(h['score'] ?? 0),
+          isPerson: true,
+          checkDate: checkedAt?.toISOString() ?? null,
+        };
+      }),
     },
   ];
 }
@@ -139,13 +152,17 @@ export function webhookBody(
 ) {
   const { final, status, checks } = statusOf(session, attempt);
   const ip = str(session.collected.ip);
+  const aml = amlBlock(checks, scanRef, attempt?.decidedAt ?? null);
   return {
     final,
     platform: 'PC',
     status,
     data: dataBlock(session, attempt, extra, duplicateScanRefs),
     fileUrls: {},
-    aml: amlBlock(checks, scanRef),
+    // Current iDenfy webhooks say `AML`/`LID`; the original ones said `aml`/`lid`. Both are sent.
+    AML: aml,
+    LID: [],
+    aml,
     lid: [],
     scanRef,
     externalRef: extra.externalRef ?? null,
