@@ -1,7 +1,7 @@
 import type { Attempt, CheckResult, Session } from '@openidv/domain';
 import { dialects, type Executor } from '@openidv/storage';
 import { presentDecision } from '../../usecases/sessions/present-session.ts';
-import { toAlpha2 } from '../veriff/present.ts';
+import { toAlpha2 } from '../countries.ts';
 import {
   autoDocument,
   autoFace,

@@ -17,8 +17,8 @@ import { applyDummyResult } from '../../usecases/sessions/dummy-result.ts';
 import { findSessionOrThrow } from '../../usecases/sessions/find-session.ts';
 import { journeyUrl } from '../../usecases/sessions/present-session.ts';
 import { workflowVariant } from '../../usecases/workflows/workflow-variant.ts';
+import { toAlpha3 } from '../countries.ts';
 import { externalIdFor, resolveExternalId } from '../ids.ts';
-import { toAlpha3 } from '../veriff/present.ts';
 import { coreDocumentType, DUMMY_STATUSES, IdenfyError, IMAGE_KEYS } from './codes.ts';
 import { dataBlock, duplicateScanRefs, type IdenfySessionExtra, statusBody } from './present.ts';
 
