@@ -397,6 +397,21 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
       acceptedTypes: ['passport', 'id_card'],
     });
     expect(checks[4]!.reasonActions).toEqual({ FACE_BLOCKLISTED: 'none' });
+    // A document-only token drops the selfie checks and the selfie requirement: the journey asks for no selfie.
+    const doc = await idenfy.token({ clientId: 'document-only', tokenType: 'DOCUMENT', checkAml: true });
+    expect(doc.body.tokenType).toBe('DOCUMENT');
+    const docSession = await server.api.json('GET', '/v1/sessions?vendorData=document-only');
+    const docWorkflow = await server.api.json('GET', `/v1/workflows/${docSession.body.data[0].workflowId}`);
+    const docChecks = docWorkflow.body.checks as { type: string; config: { required?: string[] } }[];
+    expect(docChecks.map((c) => c.type)).toEqual(['image-quality', 'aml']);
+    expect(docChecks[0]!.config.required).toEqual(['document-front']);
+    const plan = await fetch(`${server.api.base}/j/${doc.body.authToken}/api/session`);
+    expect(((await plan.json()) as { plan: { steps: string[] } }).plan.steps).not.toContain('selfie');
+    expect(
+      (await idenfy.token({ clientId: 'x', tokenType: 'DOCUMENT', checkDuplicateFaces: true })).body
+        .identifier,
+    ).toBe('BAD_VALUE');
+
     // Without switches the default workflow runs.
     await idenfy.token({ clientId: 'no-switches' });
     const all = await server.api.json('GET', '/v1/sessions?vendorData=no-switches');

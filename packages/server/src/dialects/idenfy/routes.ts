@@ -123,7 +123,12 @@ interface CheckOptions {
   ageLimit?: number | undefined;
   countries?: string[] | undefined;
   documentTypes?: string[] | undefined;
+  /** `tokenType: DOCUMENT`: the document alone, no selfie. */
+  documentOnly?: boolean | undefined;
 }
+
+/** The checks that need a selfie; a document-only token runs none of them (and the journey asks for none). */
+const SELFIE_CHECKS = ['face-match', 'liveness', 'active-liveness', 'face-duplicates'];
 
 /**
  * The default workflow's checks with the token's switches applied: a switch that is true adds the check that
@@ -149,6 +154,14 @@ function editChecks(o: CheckOptions) {
       if (black === false) step.reasonActions = { ...step.reasonActions, FACE_BLOCKLISTED: 'none' };
     } else if (dup === false && black === false) {
       toggle('face-duplicates', false);
+    }
+    if (o.documentOnly) {
+      out = out.filter((c) => !SELFIE_CHECKS.includes(c.type));
+      for (const c of out) {
+        const required = c.config['required'];
+        if (c.type === 'image-quality' && Array.isArray(required))
+          c.config = { ...c.config, required: required.filter((r) => r !== 'face') };
+      }
     }
     if (o.ageLimit !== undefined || o.countries || o.documentTypes) {
       let doc = out.find((c) => c.type === 'document');
@@ -327,10 +340,13 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
       };
       // Features openidv does not have: refused clearly rather than silently skipped.
       const tokenType = optionalString(body, 'tokenType', 40) ?? 'IDENTIFICATION';
-      if (tokenType !== 'IDENTIFICATION')
+      if (tokenType !== 'IDENTIFICATION' && tokenType !== 'DOCUMENT')
         throw bad(
-          `tokenType ${tokenType} is not supported: openidv runs document + selfie (IDENTIFICATION) verifications. See docs/compat/idenfy.md.`,
+          `tokenType ${tokenType} is not supported: openidv runs document + selfie (IDENTIFICATION) and document-only (DOCUMENT) verifications. See docs/compat/idenfy.md.`,
         );
+      options.documentOnly = tokenType === 'DOCUMENT';
+      if (options.documentOnly && (options.checkDuplicateFaces || options.checkFaceBlacklist))
+        throw bad('checkDuplicateFaces and checkFaceBlacklist need a selfie; tokenType DOCUMENT takes none.');
       if (optionalBoolean(body, 'nfcRequired') === true)
         throw bad(
           'nfcRequired is not supported: openidv does not read NFC chips. See docs/compat/idenfy.md.',
