@@ -501,7 +501,7 @@ describe.each(await testDialects())('iDenfy dummy results in test mode, on %s', 
     expect(ijson(manual)).toMatchObject({
       final: true,
       status: { overall: 'APPROVED', manualDocument: 'DOC_VALIDATED', manualFace: 'FACE_MATCH' },
-      data: { manuallyDataChanged: true },
+      data: { manuallyDataChanged: false },
     });
   });
 });

@@ -9,6 +9,7 @@ import {
   idenfyDocumentType,
   idenfyOverall,
   ipProxyRiskLevel,
+  manualParts,
   mismatchTags,
 } from './codes.ts';
 
@@ -30,8 +31,12 @@ function statusOf(session: Session, attempt: Attempt | undefined) {
   const { overall, final } = idenfyOverall(session.status, session.deletedAt !== null);
   const decision = attempt?.decision ?? null;
   const checks: CheckResult[] = decision?.checks ?? [];
-  // A person's decision is iDenfy's manual review: validated and matched when they approve.
-  const reviewer = decision && typeof decision.decidedBy === 'object' ? decision : null;
+  // Once decided, a part no check looked at is "not analysed" (a dummy result, a workflow without it).
+  const auto = {
+    document: decision ? (autoDocument(checks) ?? 'DOC_NOT_ANALYSED') : null,
+    face: decision ? (autoFace(checks) ?? 'FACE_NOT_ANALYSED') : null,
+  };
+  const manual = manualParts(decision, auto);
   return {
     final,
     status: {
@@ -39,11 +44,10 @@ function statusOf(session: Session, attempt: Attempt | undefined) {
       suspicionReasons: [] as string[],
       mismatchTags: mismatchTags(checks),
       fraudTags: fraudTags(checks),
-      // Once decided, a part no check looked at is "not analysed" (a dummy result, a workflow without it).
-      autoDocument: decision ? (autoDocument(checks) ?? 'DOC_NOT_ANALYSED') : null,
-      autoFace: decision ? (autoFace(checks) ?? 'FACE_NOT_ANALYSED') : null,
-      manualDocument: reviewer ? (reviewer.status === 'approved' ? 'DOC_VALIDATED' : null) : null,
-      manualFace: reviewer ? (reviewer.status === 'approved' ? 'FACE_MATCH' : null) : null,
+      autoDocument: auto.document,
+      autoFace: auto.face,
+      manualDocument: manual.document,
+      manualFace: manual.face,
       additionalSteps: null,
     },
     checks,
@@ -81,7 +85,8 @@ export function dataBlock(
     birthPlace: null,
     authority: null,
     address: null,
-    manuallyDataChanged: attempt?.decision ? typeof attempt.decision.decidedBy === 'object' : false,
+    // openidv's reviewers decide; they do not edit what was read.
+    manuallyDataChanged: false,
     orgFirstName: str(person['firstName']),
     orgLastName: str(person['lastName']),
     orgNationality: null,

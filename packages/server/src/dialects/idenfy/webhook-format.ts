@@ -29,9 +29,10 @@ async function render(input: RenderInput): Promise<string | null> {
  * per attempt from the stored bytes.
  */
 export function eventType(body: string): string {
-  const b = JSON.parse(body) as { status?: { overall?: string }; data?: { manuallyDataChanged?: boolean } };
+  const b = JSON.parse(body) as { status?: { overall?: string; manualDocument?: string | null } };
   if (b.status?.overall === 'EXPIRED') return 'IDENTIFICATION_EXPIRED';
-  return b.data?.manuallyDataChanged ? 'IDENTIFICATION_MANUAL_FINISHED' : 'IDENTIFICATION_AUTO_FINISHED';
+  // A person's result always carries manualDocument (see manualParts); the engine's never does.
+  return b.status?.manualDocument ? 'IDENTIFICATION_MANUAL_FINISHED' : 'IDENTIFICATION_AUTO_FINISHED';
 }
 
 /**
