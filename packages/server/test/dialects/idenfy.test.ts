@@ -293,6 +293,25 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
       veriff.body.secret,
     );
     expect((await crossed.token({ clientId: 'x' })).status).toBe(401);
+    // A revoked credential is refused as iDenfy refuses an inactive partner.
+    const spare = await server.api.json('POST', '/v1/dialect-credentials', {
+      name: 'spare',
+      dialect: 'idenfy',
+    });
+    const spareClient = idenfyClient(
+      credential.baseUrl.replace('localhost', '127.0.0.1'),
+      spare.body.key,
+      spare.body.secret,
+    );
+    expect((await spareClient.token({ clientId: 'x' })).status).toBe(201);
+    expect((await server.api.json('DELETE', `/v1/dialect-credentials/${spare.body.id}`)).status).toBeLessThan(
+      300,
+    );
+    const revoked = await spareClient.token({ clientId: 'x' });
+    expect([revoked.status, revoked.body]).toEqual([
+      403,
+      { identifier: 'PERMISSIONS_ERROR', message: 'Partner inactive' },
+    ]);
     // The native API does not take iDenfy keys either.
     const nativeRes = await fetch(`${server.api.base}/v1/sessions`, {
       headers: {
