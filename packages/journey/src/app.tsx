@@ -10,8 +10,10 @@ import {
 } from './api.ts';
 import { applyBrand } from './brand.ts';
 import { Capture } from './capture.tsx';
+import { EidChoice } from './eid.tsx';
 import { embedded, notifyParent } from './embed.ts';
 import { DICTIONARIES, LANGS, type Lang, pickLang, RTL, type Translate, translator } from './i18n/index.ts';
+import { QuestionnaireStep } from './questionnaire.tsx';
 import { Heading, Message } from './ui.tsx';
 
 type Screen =
@@ -20,9 +22,11 @@ type Screen =
   | { name: 'error' }
   | { name: 'handoff' }
   | { name: 'consent' }
+  | { name: 'eid' }
   | { name: 'doctype' }
   | { name: 'document'; side: Side }
   | { name: 'selfie' }
+  | { name: 'questionnaire' }
   | { name: 'summary' }
   | { name: 'done' }
   | { name: 'cancelled' }
@@ -31,6 +35,8 @@ type Screen =
 const params = new URLSearchParams(location.search);
 /** Opened from the QR code of a desktop: at the end, send the applicant back to the computer, not the callback. */
 const fromHandoff = params.get('handoff') === '1';
+/** Back from an eID provider: "done" or the error code of the sign-in. */
+const eidOutcome = params.get('eid');
 const storageKey = (what: string) => `openidv:${location.pathname}:${what}`;
 const remember = (what: string, value: string) => {
   try {
@@ -56,6 +62,16 @@ function resume(s: JourneyState, docType: string | null): Screen {
   if (s.phase === 'cancelled') return { name: 'cancelled' };
   if (s.phase === 'finished') return { name: 'done' };
   if (s.phase === 'consent') return { name: 'consent' };
+  const ask = s.plan.questionnaire && !s.answered;
+  // Placed before the capture, the questionnaire comes straight after the consent.
+  if (ask && s.plan.steps[1] === 'questionnaire') return { name: 'questionnaire' };
+  // eID first when the workflow offers it, unless the applicant chose the document (where that is allowed).
+  if (
+    s.eid?.providers.length &&
+    !s.uploaded.length &&
+    (!s.eid.fallbackToDocument || recall('eid') !== 'document')
+  )
+    return { name: 'eid' };
   const doc = s.plan.document;
   if (doc) {
     const type = doc.types.find((x) => x.type === docType);
@@ -68,6 +84,7 @@ function resume(s: JourneyState, docType: string | null): Screen {
       return { name: 'document', side: 'back' };
   }
   if (s.plan.selfie && !s.uploaded.includes('face')) return { name: 'selfie' };
+  if (ask) return { name: 'questionnaire' };
   return { name: 'summary' };
 }
 
@@ -75,12 +92,16 @@ function progressStep(screen: Screen): ProgressStep | null {
   switch (screen.name) {
     case 'consent':
       return 'consent';
+    case 'eid':
+      return 'eid';
     case 'doctype':
       return 'document-type';
     case 'document':
       return screen.side === 'front' ? 'document-front' : 'document-back';
     case 'selfie':
       return 'selfie';
+    case 'questionnaire':
+      return 'questionnaire';
     case 'summary':
       return 'review';
     case 'done':
@@ -120,6 +141,8 @@ export function App() {
         !fromHandoff &&
         recall('here') !== '1' &&
         isDesktop() &&
+        // eID has its own QR code: the phone that holds the eID signs in while this page follows.
+        !s.eid?.providers.length &&
         ['consent', 'doctype', 'document'].includes(next.name);
       setScreen(offerHandoff ? { name: 'handoff' } : next);
     } catch (e) {
@@ -217,6 +240,10 @@ export function App() {
       if (type?.sides.includes('back')) order.push('document-back');
     }
     if (state.plan.selfie) order.push('selfie');
+    if (state.plan.questionnaire) {
+      if (state.plan.steps[1] === 'questionnaire') order.unshift('questionnaire');
+      else order.push('questionnaire');
+    }
     order.push('review');
     const current = progressStep(screen);
     const i = order.indexOf(current ?? '');
@@ -298,6 +325,20 @@ export function App() {
             }}
           />
         );
+      case 'eid':
+        return (
+          <EidChoice
+            t={t}
+            state={state!}
+            notice={eidOutcome && eidOutcome !== 'done' ? eidOutcome : null}
+            desktop={isDesktop()}
+            onFinished={() => load(true)}
+            onDocument={() => {
+              remember('eid', 'document');
+              setScreen(resume(state!, docType));
+            }}
+          />
+        );
       case 'doctype':
         return (
           <DocumentChoice
@@ -351,6 +392,19 @@ export function App() {
             send={(photo, burst) => upload('face', photo, burst)}
           />
         );
+      case 'questionnaire':
+        return (
+          <QuestionnaireStep
+            t={t}
+            lang={lang}
+            questionnaire={state!.plan.questionnaire!}
+            label={stepLabel()}
+            onDone={async (answers) => {
+              await api.answer(answers);
+              advance({ ...state!, answered: true });
+            }}
+          />
+        );
       case 'summary':
         return (
           <Summary
@@ -401,7 +455,13 @@ function Redirect(props: { t: Translate; url: string | null; name: string }) {
 
 const CHECK_TEXT: Record<
   string,
-  'check_document' | 'check_face' | 'check_liveness' | 'check_active_liveness' | 'check_quality' | 'check_aml'
+  | 'check_document'
+  | 'check_face'
+  | 'check_liveness'
+  | 'check_active_liveness'
+  | 'check_quality'
+  | 'check_aml'
+  | 'check_eid'
 > = {
   document: 'check_document',
   'face-match': 'check_face',
@@ -409,6 +469,7 @@ const CHECK_TEXT: Record<
   'active-liveness': 'check_active_liveness',
   'image-quality': 'check_quality',
   aml: 'check_aml',
+  eid: 'check_eid',
 };
 
 function Consent(props: { t: Translate; state: JourneyState; onAnswer(accept: boolean): Promise<void> }) {
@@ -585,6 +646,11 @@ function Summary(props: {
         {state.plan.selfie && (
           <li>
             {t('item_selfie')} <span class="tick">✓ {t('done_item')}</span>
+          </li>
+        )}
+        {state.plan.questionnaire && (
+          <li>
+            {t('item_questionnaire')} <span class="tick">✓ {t('done_item')}</span>
           </li>
         )}
       </ul>

@@ -82,6 +82,20 @@ describe('aml check on the shipped lists', () => {
     expect(out.evidence['pepScreening']).toBe(false);
   });
 
+  it('screens the name an eID provider verified, over the name the business sent', async () => {
+    const eid = {
+      firstName: { ...field('SADDAM HUSSEIN'), source: 'eid' as const },
+      lastName: field('AL-TIKRITI'),
+    };
+    const e = evidence(undefined, { person: { firstName: 'Ingrid', lastName: 'Johansson' } });
+    e.previous = {
+      eid: { type: 'eid', status: 'passed', reasons: [], evidence: {}, extracted: { person: eid } },
+    };
+    const out = await createAmlCheck({ index }).run(e, config, services);
+    expect(out.reasons.map((r) => r.code)).toEqual(['AML_HIT']);
+    expect(out.evidence['screened']).toMatchObject({ source: 'eid', name: 'SADDAM HUSSEIN AL-TIKRITI' });
+  });
+
   it('is not applicable without a name', async () => {
     const out = await createAmlCheck({ index }).run(evidence(undefined), config, services);
     expect(out.status).toBe('not_applicable');

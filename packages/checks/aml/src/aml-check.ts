@@ -110,9 +110,13 @@ export function createAmlCheck(options: AmlCheckOptions): CheckDefinition<AmlChe
       },
     },
     async run(evidence: SessionEvidence, config: AmlCheckConfig): Promise<CheckOutput> {
-      const read = evidence.previous['document']?.extracted?.person;
+      // A verified eID name is as good as a document's: screen whichever the applicant gave.
+      const documentRead = evidence.previous['document']?.extracted?.person;
+      const eidRead = evidence.previous['eid']?.extracted?.person;
+      const hasName = (p: typeof documentRead) => !!(p?.firstName?.value || p?.lastName?.value);
+      const read = hasName(documentRead) ? documentRead : eidRead;
       const expected = evidence.expected.person;
-      const fromDocument = !!(read?.firstName?.value || read?.lastName?.value);
+      const fromDocument = hasName(read);
       const firstName = fromDocument ? read?.firstName?.value : expected?.firstName;
       const lastName = fromDocument ? read?.lastName?.value : expected?.lastName;
       const name = [firstName, lastName].filter((p) => p?.trim()).join(' ');
@@ -177,7 +181,7 @@ export function createAmlCheck(options: AmlCheckOptions): CheckDefinition<AmlChe
         reasons,
         evidence: {
           screened: {
-            source: fromDocument ? 'document' : 'expected',
+            source: fromDocument ? (read === eidRead ? 'eid' : 'document') : 'expected',
             name,
             ...(config.useDateOfBirth && dateOfBirth ? { dateOfBirth } : {}),
             ...(config.useNationality && nationality ? { nationality } : {}),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { EidVerification } from '../eid/eid.ts';
 
 /** Where a piece of extracted data came from, so a reviewer can weigh it. */
 export type FieldSource = 'mrz' | 'barcode' | 'visual-zone' | 'eid' | 'api' | 'face-model';
@@ -19,6 +20,8 @@ export interface ExtractedPerson {
   /** ISO 3166-1 alpha-3 as printed on documents */
   nationality?: ExtractedField;
   personalNumber?: ExtractedField;
+  /** As one line; from eIDs that give it. */
+  address?: ExtractedField;
   estimatedAge?: ExtractedField<number>;
 }
 
@@ -133,6 +136,8 @@ export interface SessionEvidence {
   previous: Readonly<Record<string, CheckResult>>;
   /** The active-liveness challenge the server issued for this attempt, if one was. */
   livenessChallenge?: LivenessChallenge;
+  /** The person as an eID provider verified them, when the applicant signed in with one. */
+  eid?: EidVerification;
 }
 
 /**
@@ -244,8 +249,14 @@ export interface DocumentUse {
  * and digests), for the duplicate-document check.
  */
 export interface DocumentUsesPort {
-  /** Other sessions (never this one) that showed the same document, newest first. */
-  find(document: DocumentIdentity, options: { limit: number }): Promise<DocumentUse[]>;
+  /**
+   * Other sessions (never this one) that showed the same document, newest first; those of `excludeVendorData`
+   * (the same user coming back) are left out by the query, so they cannot crowd other users out of the limit.
+   */
+  find(
+    document: DocumentIdentity,
+    options: { limit: number; excludeVendorData?: string },
+  ): Promise<DocumentUse[]>;
 }
 
 /** Services a check may use, provided by the pipeline; adapters implement them. */

@@ -5,6 +5,7 @@ import type {
   ExtractedDocument,
   ExtractedPerson,
 } from '../checks/check.ts';
+import type { EidProvenance } from '../eid/eid.ts';
 import type { DecisionStatus } from '../sessions/lifecycle.ts';
 import { evaluateRules, type WorkflowRule } from '../workflows/rules.ts';
 import { resolveAction, type WorkflowCheck } from '../workflows/workflow.ts';
@@ -29,6 +30,8 @@ export interface Decision {
   decidedBy: 'engine' | { reviewer: string };
   /** A person's decision: their reason code and note and, when sending it back, the steps to do again. */
   review?: ManualReview;
+  /** Where the verified person came from, when an eID provider verified them. */
+  provenance?: EidProvenance;
 }
 
 export interface ManualReview {

@@ -78,6 +78,28 @@ export const ERROR_CODES = {
     description: 'The webhook URL is not https/http or points at a private or loopback address.',
   },
   WORKFLOW_INVALID: { status: 422, description: 'The workflow definition is invalid.' },
+  EMPLOYMENT_RESULT_PENDING: {
+    status: 409,
+    description: 'The employment result (timeline, comparison, report) is ready once the session is decided.',
+  },
+  QUESTIONNAIRE_INVALID: {
+    status: 400,
+    description:
+      'The questionnaire definition is invalid (duplicate ids, missing options, branching on an unknown question or in a cycle…); `details.problems` lists each.',
+  },
+  QUESTIONNAIRE_ANSWERS_INVALID: {
+    status: 400,
+    description:
+      "The answers do not fit the session's questionnaire (a required question unanswered, a wrong type, out of range); `details.problems` lists each.",
+  },
+  QUESTIONNAIRE_IN_USE: {
+    status: 409,
+    description: 'A workflow uses this questionnaire; remove it from the workflow first.',
+  },
+  NO_QUESTIONNAIRE: {
+    status: 409,
+    description: "The session's workflow version has no questionnaire.",
+  },
   WORKFLOW_IN_USE: { status: 409, description: 'The default workflow cannot be deleted.' },
   LIST_IMPORT_FAILED: {
     status: 422,
@@ -85,6 +107,43 @@ export const ERROR_CODES = {
       'A sanctions list file could not be imported (wrong format, malformed or truncated); nothing changed.',
   },
   NO_FACE_FOUND: { status: 422, description: 'No face was found in an image that needs one.' },
+  IDENTITY_PROVIDER_TAKEN: {
+    status: 409,
+    description: 'The application already has an identity provider with this `providerId`.',
+  },
+  IDENTITY_PROVIDER_INVALID: {
+    status: 422,
+    description:
+      "The identity provider's metadata could not be read from its issuer, or it lacks what a chosen flow needs (push needs CIBA).",
+  },
+  EID_PROVIDER_NOT_ENABLED: {
+    status: 400,
+    description:
+      "The identity provider is unknown, disabled, not allowed by the session's workflow, or does not offer the chosen flow.",
+  },
+  EID_LEVEL_UNREACHABLE: {
+    status: 400,
+    description:
+      'No allowed identity provider reaches the minimum level of assurance (or yields the claims) the session asks for.',
+  },
+  EID_PROVIDER_UNAVAILABLE: {
+    status: 502,
+    description:
+      'The identity provider did not answer or answered with an error; try again later or use the document journey.',
+  },
+  EID_VERIFICATION_FAILED: {
+    status: 422,
+    description:
+      "The eID sign-in was refused: the provider's answer failed a check (signature, issuer, audience, expiry, nonce, state), lacked a requested claim, or was below the required level of assurance.",
+  },
+  EID_CANCELLED: {
+    status: 409,
+    description: 'The applicant cancelled the sign-in at the identity provider.',
+  },
+  EID_EXPIRED: {
+    status: 409,
+    description: 'The eID sign-in took too long or its link was already used; start it again.',
+  },
   RATE_LIMITED: {
     status: 429,
     description: 'Too many requests for this key; retry after Retry-After seconds.',

@@ -12,6 +12,7 @@ export type IdPrefix =
   | 'ses'
   | 'att'
   | 'med'
+  | 'con'
   | 'evt'
   | 'wf'
   | 'wh'
@@ -25,7 +26,10 @@ export type IdPrefix =
   | 'chl'
   | 'stf'
   | 'sgn'
-  | 'aud';
+  | 'aud'
+  | 'qst'
+  | 'idp'
+  | 'eid';
 
 function encodeTime(ms: number): string {
   let out = '';

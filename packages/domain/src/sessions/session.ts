@@ -1,16 +1,22 @@
 import type { CollectedData, ExpectedDocument, ExpectedPerson } from '../checks/check.ts';
 import type { Decision } from '../decisions/decide.ts';
+import type { EidRequirements } from '../eid/eid.ts';
 import type { SessionStatus } from './lifecycle.ts';
+
+/** What a session verifies: the person (identity), or their employment or income history. */
+export const SESSION_TYPES = ['identity', 'employment', 'income'] as const;
+export type SessionType = (typeof SESSION_TYPES)[number];
 
 export interface Session {
   id: string;
+  type: SessionType;
   applicationId: string;
   workflowId: string;
   workflowVersion: number;
   status: SessionStatus;
   vendorData: string | null;
   callbackUrl: string | null;
-  expected: { person?: ExpectedPerson; document?: ExpectedDocument };
+  expected: { person?: ExpectedPerson; document?: ExpectedDocument; eid?: EidRequirements };
   locale: string | null;
   metadata: Record<string, unknown>;
   collected: CollectedData;

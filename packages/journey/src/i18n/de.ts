@@ -113,4 +113,37 @@ export const de: Dictionary = {
   check_active_liveness:
     'Sie werden gebeten, sich vor der Kamera zu bewegen, um zu zeigen, dass Sie anwesend sind.',
   resubmitNotice: 'Bitte nehmen Sie neue Fotos auf: Die bisherigen waren nicht verwendbar.',
+  // questionnaire
+  yes: 'Ja',
+  no: 'Nein',
+  chooseOption: 'Bitte wählen…',
+  qRequiredNote: 'Mit * markierte Fragen müssen beantwortet werden.',
+  qRequired: 'Bitte beantworten Sie diese Frage.',
+  qInvalid: 'Bitte prüfen Sie diese Antwort.',
+  qErrors: 'Einige Antworten müssen noch korrigiert werden.',
+  qTooLow: 'Der kleinste zulässige Wert ist {min}.',
+  qTooHigh: 'Der größte zulässige Wert ist {max}.',
+  item_questionnaire: 'Fragebogen',
+  progress_questionnaire: 'beantwortet den Fragebogen',
+  optional: 'optional',
+  // eID
+  check_eid: 'Ihre Identität wird durch Ihre elektronische ID bestätigt, wenn Sie eine verwenden.',
+  progress_eid: 'wählt eine elektronische ID',
+  eidTitle: 'Mit Ihrer elektronischen ID verifizieren',
+  eidText: '{name} akzeptiert diese elektronischen IDs. Das ist der schnellste Weg: keine Fotos nötig.',
+  eidContinue: 'Weiter mit {provider}',
+  eidQr: 'Oder scannen Sie diesen Code mit dem Telefon, auf dem Ihre {provider} ist:',
+  eidQrAlt: 'QR-Code, um sich auf Ihrem Telefon mit {provider} anzumelden',
+  eidPushLabel: 'Ihre persönliche Kennung',
+  eidPushSend: 'Anfrage an meine App senden',
+  eidPushWaiting: 'Bestätigen Sie in Ihrer {provider}-App…',
+  eidUseDocument: 'Stattdessen ein Ausweisdokument verwenden',
+  eidCancelled:
+    'Die Anmeldung wurde abgebrochen. Sie können es erneut versuchen oder einen anderen Weg wählen.',
+  eidUnavailable:
+    'Der Dienst der elektronischen ID ist gerade nicht erreichbar. Versuchen Sie es später oder verwenden Sie ein Ausweisdokument.',
+  eidFailed:
+    'Ihre Anmeldung mit der elektronischen ID konnte nicht akzeptiert werden. Versuchen Sie es erneut oder wählen Sie einen anderen Weg.',
+  eidExpired: 'Die Anmeldung hat zu lange gedauert. Bitte beginnen Sie erneut.',
+  eidNotEnabled: 'Diese elektronische ID kann für diese Verifizierung nicht verwendet werden.',
 };

@@ -117,6 +117,37 @@ export const en = {
   challengeRecording: 'Recording, hold on…',
   check_active_liveness: 'You are asked to move in front of the camera to show you are present.',
   resubmitNotice: 'Please take new photos: the previous ones could not be used.',
+  // questionnaire
+  yes: 'Yes',
+  no: 'No',
+  chooseOption: 'Choose…',
+  qRequiredNote: 'Questions marked * need an answer.',
+  qRequired: 'Please answer this question.',
+  qInvalid: 'Please check this answer.',
+  qErrors: 'Some answers need your attention.',
+  qTooLow: 'The smallest accepted value is {min}.',
+  qTooHigh: 'The largest accepted value is {max}.',
+  item_questionnaire: 'Questionnaire',
+  progress_questionnaire: 'answering the questionnaire',
+  optional: 'optional',
+  // eID
+  check_eid: 'Your identity is confirmed by your electronic ID, if you choose to use one.',
+  progress_eid: 'choosing an electronic ID',
+  eidTitle: 'Verify with your electronic ID',
+  eidText: '{name} accepts these electronic IDs. It is the quickest way: no photos needed.',
+  eidContinue: 'Continue with {provider}',
+  eidQr: 'Or scan this code with the phone that holds your {provider}:',
+  eidQrAlt: 'QR code to sign in with {provider} on your phone',
+  eidPushLabel: 'Your personal code',
+  eidPushSend: 'Send a request to my app',
+  eidPushWaiting: 'Confirm in your {provider} app…',
+  eidUseDocument: 'Use an identity document instead',
+  eidCancelled: 'The sign-in was cancelled. You can try again or choose another way.',
+  eidUnavailable:
+    'The electronic ID service is not available right now. Try again later or use an identity document.',
+  eidFailed: 'Your electronic ID sign-in could not be accepted. Try again or choose another way.',
+  eidExpired: 'The sign-in took too long. Please start it again.',
+  eidNotEnabled: 'This electronic ID cannot be used for this verification.',
 } as const;
 
 export type MessageKey = keyof typeof en;

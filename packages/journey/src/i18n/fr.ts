@@ -112,4 +112,37 @@ export const fr: Dictionary = {
   challengeRecording: 'Enregistrement, un instant…',
   check_active_liveness: 'On vous demande de bouger devant la caméra pour montrer que vous êtes présent.',
   resubmitNotice: "Merci de reprendre les photos : les précédentes n'étaient pas utilisables.",
+  // questionnaire
+  yes: 'Oui',
+  no: 'Non',
+  chooseOption: 'Choisir…',
+  qRequiredNote: 'Les questions marquées * sont obligatoires.',
+  qRequired: 'Veuillez répondre à cette question.',
+  qInvalid: 'Veuillez vérifier cette réponse.',
+  qErrors: 'Certaines réponses sont à corriger.',
+  qTooLow: 'La plus petite valeur acceptée est {min}.',
+  qTooHigh: 'La plus grande valeur acceptée est {max}.',
+  item_questionnaire: 'Questionnaire',
+  progress_questionnaire: 'répond au questionnaire',
+  optional: 'facultatif',
+  // eID
+  check_eid:
+    'Votre identité est confirmée par votre identité électronique, si vous choisissez d’en utiliser une.',
+  progress_eid: 'choisit une identité électronique',
+  eidTitle: 'Vérifier avec votre identité électronique',
+  eidText: '{name} accepte ces identités électroniques. C’est le plus rapide : aucune photo nécessaire.',
+  eidContinue: 'Continuer avec {provider}',
+  eidQr: 'Ou scannez ce code avec le téléphone qui contient votre {provider} :',
+  eidQrAlt: 'Code QR pour vous connecter avec {provider} sur votre téléphone',
+  eidPushLabel: 'Votre code personnel',
+  eidPushSend: 'Envoyer une demande à mon application',
+  eidPushWaiting: 'Confirmez dans votre application {provider}…',
+  eidUseDocument: 'Utiliser plutôt une pièce d’identité',
+  eidCancelled: 'La connexion a été annulée. Vous pouvez réessayer ou choisir un autre moyen.',
+  eidUnavailable:
+    'Le service d’identité électronique n’est pas disponible pour le moment. Réessayez plus tard ou utilisez une pièce d’identité.',
+  eidFailed:
+    'Votre connexion par identité électronique n’a pas pu être acceptée. Réessayez ou choisissez un autre moyen.',
+  eidExpired: 'La connexion a pris trop de temps. Veuillez recommencer.',
+  eidNotEnabled: 'Cette identité électronique ne peut pas être utilisée pour cette vérification.',
 };

@@ -2,7 +2,9 @@ import { activeLivenessCheck } from '@openidv/check-active-liveness';
 import { createAmlCheck } from '@openidv/check-aml';
 import { blocklistCheck } from '@openidv/check-blocklist';
 import { documentCheck } from '@openidv/check-document';
+import { eidCheck } from '@openidv/check-eid';
 import { createEmailRiskCheck } from '@openidv/check-email-risk';
+import { employmentCheck } from '@openidv/check-employment';
 import { faceMatchCheck, livenessCheck } from '@openidv/check-face';
 import { faceDuplicatesCheck } from '@openidv/check-face-duplicates';
 import { imageQualityCheck } from '@openidv/check-image-quality';
@@ -113,6 +115,7 @@ export function createDefaultRegistry(
   return new CheckRegistry([
     imageQualityCheck,
     documentCheck,
+    eidCheck,
     faceMatchCheck,
     livenessCheck,
     faceDuplicatesCheck,
@@ -123,6 +126,7 @@ export function createDefaultRegistry(
     phoneRiskCheck,
     velocityCheck,
     blocklistCheck,
+    employmentCheck,
     ...extra,
   ] as CheckDefinition<never>[]);
 }

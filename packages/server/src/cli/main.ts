@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ensureConsoleBuilt } from '@openidv/console/build';
 import { LIST_FORMATS, type ListFormat } from '@openidv/screening';
-import { apiKeys, applications, dialects, staff } from '@openidv/storage';
+import { apiKeys, applications, dialects, identityProviders, staff } from '@openidv/storage';
 import { ConfigError, describeConfig, loadConfig } from '../config/config.ts';
 import { DIALECTS, isDialect } from '../dialects/dialect.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
@@ -12,6 +13,13 @@ import {
   revokeDialectCredential,
   setDialectWebhook,
 } from '../usecases/dialects/dialect-credentials.ts';
+import {
+  createProvider,
+  deleteProvider,
+  identityProviderInput,
+  presentProvider,
+} from '../usecases/eid/identity-providers.ts';
+import { eidRedirectUri } from '../usecases/eid/oidc-clients.ts';
 import { createApiKey, revokeApiKey } from '../usecases/keys/api-keys.ts';
 import {
   importRiskData,
@@ -45,6 +53,13 @@ Usage:
   openidv users create --email EMAIL --password PASSWORD --role admin|reviewer|viewer [--name NAME] [--json]
                                          Create a console user (staff) who signs in at /console.
   openidv users list [--json]            The console users.
+  openidv eid-providers add --id PROVIDER_ID --name NAME --issuer URL --client-id ID
+      (--client-secret SECRET | --private-key-file KEY.jwk) --level low|substantial|high
+      [--scopes "openid profile"] [--flows redirect,qr,push] [--acr-values A,B] [--json]
+                                         Add an OpenID Connect eID provider (discovery is read now); prints the
+                                         redirect URI to register at the provider.
+  openidv eid-providers list [--json]    The eID providers.
+  openidv eid-providers remove PROVIDER_ID
   openidv migrate                        Bring the database schema up to date.
   openidv config                         Print every setting with its default.
 
@@ -95,6 +110,15 @@ async function main(argv: string[]): Promise<number> {
       email: { type: 'string' },
       password: { type: 'string' },
       role: { type: 'string' },
+      id: { type: 'string' },
+      issuer: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      'private-key-file': { type: 'string' },
+      level: { type: 'string' },
+      scopes: { type: 'string' },
+      flows: { type: 'string' },
+      'acr-values': { type: 'string' },
     },
   });
   const [command, sub, arg] = positionals;
@@ -262,6 +286,68 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         }
         throw new UsageError(`Unknown keys command "${sub ?? ''}".`);
+      });
+    case 'eid-providers':
+      return withPlatform(async (platform) => {
+        const appId = await resolveApplication(platform, values.application);
+        if (sub === 'add') {
+          const list = (v: string | undefined, sep: RegExp) => v?.split(sep).filter(Boolean);
+          const parsed = identityProviderInput.safeParse({
+            providerId: values.id,
+            name: values.name,
+            issuer: values.issuer,
+            clientId: values['client-id'],
+            levelOfAssurance: values.level,
+            ...(values['client-secret'] && { clientSecret: values['client-secret'] }),
+            ...(values['private-key-file'] && {
+              clientAuth: 'private_key_jwt',
+              privateKeyJwk: JSON.parse(readFileSync(values['private-key-file'], 'utf8')),
+            }),
+            ...(values.scopes && { scopes: list(values.scopes, /[\s,]+/) }),
+            ...(values.flows && { flows: list(values.flows, /,/) }),
+            ...(values['acr-values'] && { acrValues: list(values['acr-values'], /,/) }),
+          });
+          if (!parsed.success) {
+            const flag: Record<string, string> = {
+              providerId: 'id',
+              clientId: 'client-id',
+              levelOfAssurance: 'level',
+              acrValues: 'acr-values',
+            };
+            throw new UsageError(
+              parsed.error.issues
+                .map((i) => `--${flag[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`)
+                .join('\n'),
+            );
+          }
+          const p = presentProvider(await createProvider(platform, appId, parsed.data));
+          const redirectUri = eidRedirectUri(platform);
+          console.log(
+            values.json
+              ? JSON.stringify({ ...p, redirectUri })
+              : `Added eID provider ${p.providerId} (${p.id}). Register this redirect URI at the provider: ${redirectUri}`,
+          );
+          return 0;
+        }
+        if (sub === 'list') {
+          const all = (await identityProviders.listProviders(platform.database.db, appId)).map(
+            presentProvider,
+          );
+          if (values.json) console.log(JSON.stringify(all));
+          else
+            for (const p of all)
+              console.log(
+                `${p.providerId.padEnd(16)} ${p.levelOfAssurance.padEnd(11)} ${p.flows.join(',').padEnd(16)} ${p.issuer}${p.enabled ? '' : '  (disabled)'}`,
+              );
+          return 0;
+        }
+        if (sub === 'remove') {
+          if (!arg) throw new UsageError('eid-providers remove needs the provider id.');
+          await deleteProvider(platform, appId, arg);
+          console.log(`Removed eID provider ${arg}.`);
+          return 0;
+        }
+        throw new UsageError(`Unknown eid-providers command "${sub ?? ''}".`);
       });
     case 'users':
       return withPlatform(async (platform) => {

@@ -120,6 +120,12 @@ export const configSchema = z.object({
     .describe(
       "Test-mode features for integration testing: dialects' dummy results (iDenfy `dummyStatus`) decide a session without checks. Never on in production.",
     ),
+  OPENIDV_EMPLOYMENT_SOURCES_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'JSON file of the OAuth 2.0 data sources employment sessions may offer (`{"sources": [...]}`, see the README). Unset: documents only.',
+    ),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -149,6 +155,7 @@ export interface Config {
   worker: boolean;
   /** Dummy results (iDenfy `dummyStatus`) are accepted. */
   testMode: boolean;
+  employmentSourcesFile: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -187,6 +194,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobConcurrency: c.OPENIDV_JOB_CONCURRENCY,
     worker: c.OPENIDV_WORKER,
     testMode: c.OPENIDV_TEST_MODE,
+    employmentSourcesFile:
+      c.OPENIDV_EMPLOYMENT_SOURCES_FILE === undefined
+        ? undefined
+        : resolve(c.OPENIDV_EMPLOYMENT_SOURCES_FILE),
   };
 }
 

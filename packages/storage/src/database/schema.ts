@@ -59,12 +59,40 @@ export interface SessionsTable {
   collected: string; // JSON
   journey_token: string;
   current_attempt_id: string;
+  /** identity | employment | income */
+  type: string;
   attempt_count: number;
   created_at: number;
   updated_at: number;
   expires_at: number;
   decided_at: number | null;
   deleted_at: number | null;
+}
+
+export interface EmploymentVerificationsTable {
+  session_id: string;
+  application_id: string;
+  declared: string; // JSON DeclaredEmployment[]
+  settings: string; // JSON {maxGapDays, sources}
+  result: string | null; // JSON EmploymentResult
+  updated_at: number;
+}
+
+export interface EmploymentConnectionsTable {
+  id: string;
+  session_id: string;
+  source_id: string;
+  declared_id: string | null;
+  /** pending | connected | failed */
+  status: string;
+  /** SHA-256 of the OAuth state, to find the connection when the source sends the candidate back. */
+  state_digest: string | null;
+  /** Sealed {state, codeVerifier} while pending. */
+  pending_enc: string | null;
+  employments: string | null; // JSON VerifiedEmployment[]
+  error_code: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface AttemptsTable {
@@ -343,12 +371,73 @@ export interface ReviewClaimsTable {
   expires_at: number;
 }
 
+export interface QuestionnairesTable {
+  id: string;
+  application_id: string;
+  title: string;
+  definition: string; // JSON QuestionnaireDefinition
+  version: number;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface QuestionnaireVersionsTable {
+  questionnaire_id: string;
+  version: number;
+  definition: string; // JSON QuestionnaireDefinition
+  created_at: number;
+}
+
+export interface QuestionnaireAnswersTable {
+  session_id: string;
+  application_id: string;
+  questionnaire_id: string;
+  questionnaire_version: number;
+  answers: string; // JSON {questionId: answer}
+  created_at: number;
+  updated_at: number;
+}
+
+/** eID over OpenID Connect: an application's identity provider. The client secret or private key is sealed. */
+export interface IdentityProvidersTable {
+  id: string;
+  application_id: string;
+  /** The application's name for it, e.g. "bankidse"; unique per application. */
+  provider_id: string;
+  definition: string; // JSON IdentityProviderDefinition
+  secret_enc: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One sign-in at a provider. Only a digest of `state` is kept; the PKCE verifier, nonce and result are sealed. */
+export interface EidTransactionsTable {
+  id: string;
+  application_id: string;
+  session_id: string;
+  attempt_id: string;
+  provider_id: string;
+  channel: string;
+  state_hash: string;
+  secrets_enc: string;
+  /** pending | completed | failed */
+  status: string;
+  error_code: string | null;
+  result_enc: string | null;
+  created_at: number;
+  expires_at: number;
+  finished_at: number | null;
+}
+
 export interface DB {
   applications: ApplicationsTable;
   api_keys: ApiKeysTable;
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
   sessions: SessionsTable;
+  employment_verifications: EmploymentVerificationsTable;
+  employment_connections: EmploymentConnectionsTable;
   attempts: AttemptsTable;
   media: MediaTable;
   session_events: SessionEventsTable;
@@ -366,9 +455,14 @@ export interface DB {
   dialect_ids: DialectIdsTable;
   risk_signals: RiskSignalsTable;
   document_uses: DocumentUsesTable;
+  identity_providers: IdentityProvidersTable;
+  eid_transactions: EidTransactionsTable;
   blocklist_entries: BlocklistEntriesTable;
   staff_users: StaffUsersTable;
   staff_sessions: StaffSessionsTable;
   audit_log: AuditLogTable;
   review_claims: ReviewClaimsTable;
+  questionnaires: QuestionnairesTable;
+  questionnaire_versions: QuestionnaireVersionsTable;
+  questionnaire_answers: QuestionnaireAnswersTable;
 }

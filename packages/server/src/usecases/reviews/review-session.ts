@@ -122,6 +122,8 @@ export async function reviewSession(
     person: previous?.person ?? {},
     document: previous?.document ?? {},
     riskLabels: previous?.riskLabels ?? [],
+    // A reviewer's decision is about the same verified person: keep where they came from.
+    ...(previous?.provenance && { provenance: previous.provenance }),
     decidedAt: now,
     decidedBy: { reviewer: actor.id },
     review: {

@@ -1,8 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { type Attempt, DomainError, newId, type Session } from '@openidv/domain';
-import { sessions, workflows } from '@openidv/storage';
+import {
+  type Attempt,
+  DomainError,
+  EID_PERSON_FIELDS,
+  LEVELS_OF_ASSURANCE,
+  newId,
+  SESSION_TYPES,
+  type Session,
+} from '@openidv/domain';
+import { employment, sessions, workflows } from '@openidv/storage';
 import { z } from 'zod';
 import type { Platform } from '../../platform/platform.ts';
+import { assertEidRequirements } from '../eid/eid-sign-in.ts';
+import { declarationInput, prepareDeclaration } from '../employment/declaration.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { presentSession } from './present-session.ts';
 
@@ -10,6 +20,13 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-
 
 export const createSessionInput = z
   .object({
+    type: z
+      .enum(SESSION_TYPES)
+      .default('identity')
+      .describe(
+        '`identity` (default) verifies the person; `employment` and `income` verify the declared history in `employment` (the workflow must have the `employment` check).',
+      ),
+    employment: declarationInput.optional(),
     workflowId: z
       .string()
       .max(64)
@@ -48,6 +65,29 @@ export const createSessionInput = z
       })
       .strict()
       .optional(),
+    eid: z
+      .object({
+        providers: z
+          .array(z.string().min(1).max(63))
+          .min(1)
+          .max(20)
+          .optional()
+          .describe("Offer only these of the workflow's identity providers (provider ids)."),
+        requestedClaims: z
+          .array(z.enum(EID_PERSON_FIELDS))
+          .max(EID_PERSON_FIELDS.length)
+          .optional()
+          .describe('Person fields the provider must yield; default firstName, lastName, dateOfBirth.'),
+        minimumLevelOfAssurance: z
+          .enum(LEVELS_OF_ASSURANCE)
+          .optional()
+          .describe('The lowest level of assurance accepted; a sign-in below it fails.'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'For a workflow with an eID step: which providers, claims and level of assurance. A provider that cannot reach the level is refused here (EID_LEVEL_UNREACHABLE).',
+      ),
     locale: z
       .string()
       .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag like "en" or "et-EE"')
@@ -66,7 +106,8 @@ export const createSessionInput = z
       .describe('Free key-value data kept with the session and returned as given.'),
   })
   .strict();
-export type CreateSessionInput = z.infer<typeof createSessionInput>;
+/** As sent: defaults (type identity) are applied here, so other callers (dialects) may leave them out. */
+export type CreateSessionInput = z.input<typeof createSessionInput>;
 
 export async function createSession(
   platform: Platform,
@@ -84,6 +125,9 @@ export async function createSession(
       input.workflowId ? `No workflow ${input.workflowId}.` : 'The application has no default workflow.',
     );
   }
+  const type = input.type ?? 'identity';
+  const declaration = prepareDeclaration(platform, { type, employment: input.employment }, workflow.checks);
+  if (input.eid) await assertEidRequirements(platform, applicationId, workflow, input.eid);
   const now = platform.now();
   const lifetimeMs =
     (input.lifetimeSeconds ?? workflow.sessionLifetimeSeconds ?? platform.config.sessionLifetimeMs / 1000) *
@@ -91,6 +135,7 @@ export async function createSession(
   const attemptId = newId('att', now.getTime());
   const session: Session = {
     id: newId('ses', now.getTime()),
+    type,
     applicationId,
     workflowId: workflow.id,
     workflowVersion: workflow.version,
@@ -100,6 +145,7 @@ export async function createSession(
     expected: {
       ...(input.person && { person: input.person }),
       ...(input.document && { document: input.document }),
+      ...(input.eid && { eid: input.eid }),
     },
     locale: input.locale ?? null,
     metadata: input.metadata ?? {},
@@ -128,6 +174,15 @@ export async function createSession(
   await db.transaction().execute(async (tx) => {
     await sessions.insertSession(tx, session);
     await sessions.insertAttempt(tx, attempt);
+    if (declaration) {
+      await employment.insertVerification(tx, {
+        sessionId: session.id,
+        applicationId,
+        ...declaration,
+        result: null,
+        updatedAt: now,
+      });
+    }
     await recordEvent(platform, tx, session, 'session.created', { workflowId: workflow.id }, actor, {
       session: presented,
     });

@@ -1,0 +1,1 @@
+export { type EidCheckConfig, eidCheck, eidCheckConfigSchema } from './check.ts';

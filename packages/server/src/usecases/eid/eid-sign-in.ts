@@ -1,0 +1,598 @@
+import { createHash } from 'node:crypto';
+import {
+  claimName,
+  DEFAULT_REQUESTED_CLAIMS,
+  DomainError,
+  EID_PERSON_FIELDS,
+  type EidChannel,
+  type EidPersonField,
+  type EidRequirements,
+  type EidVerification,
+  type EidVerifiedPerson,
+  LEVELS_OF_ASSURANCE,
+  type LevelOfAssurance,
+  levelForAcr,
+  meetsLevel,
+  newId,
+  type Session,
+  type WorkflowDefinition,
+} from '@openidv/domain';
+import {
+  type EidTransactionRow,
+  type IdentityProviderRow,
+  identityProviders,
+  sessions,
+  workflows,
+} from '@openidv/storage';
+import * as oidc from 'openid-client';
+import type { Platform } from '../../platform/platform.ts';
+import { changeSessionStatus } from '../sessions/change-session-status.ts';
+import { openAttemptIfResubmitting } from '../sessions/open-attempt.ts';
+import { markStartedInTx } from '../sessions/start-session.ts';
+import { configFor, eidRedirectUri, providerError } from './oidc-clients.ts';
+
+/** How long the applicant has to finish at the provider. */
+const SIGN_IN_TTL_MS = 10 * 60_000;
+const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
+
+interface EidStepConfig {
+  providers: string[];
+  minimumLevelOfAssurance?: LevelOfAssurance;
+  fallbackToDocument: boolean;
+}
+
+/** The workflow's eID step, if it offers eID at all. */
+export function eidStep(workflow: WorkflowDefinition): EidStepConfig | undefined {
+  const step = workflow.checks.find((c) => c.type === 'eid');
+  if (!step) return undefined;
+  const c = step.config as Partial<EidStepConfig>;
+  return {
+    providers: c.providers ?? [],
+    fallbackToDocument: c.fallbackToDocument ?? true,
+    ...(c.minimumLevelOfAssurance && { minimumLevelOfAssurance: c.minimumLevelOfAssurance }),
+  };
+}
+
+function higher(a: LevelOfAssurance | undefined, b: LevelOfAssurance | undefined) {
+  if (!a) return b;
+  if (!b) return a;
+  return LEVELS_OF_ASSURANCE.indexOf(a) >= LEVELS_OF_ASSURANCE.indexOf(b) ? a : b;
+}
+
+export interface EidOffer {
+  providers: IdentityProviderRow[];
+  minimumLevelOfAssurance: LevelOfAssurance | undefined;
+  requestedClaims: EidPersonField[];
+  fallbackToDocument: boolean;
+}
+
+/** The providers a session may use: enabled, allowed by its workflow and its own requirements, and strong enough. */
+async function offer(
+  platform: Platform,
+  applicationId: string,
+  workflow: WorkflowDefinition,
+  req: EidRequirements | undefined,
+): Promise<EidOffer | undefined> {
+  const step = eidStep(workflow);
+  if (!step) return undefined;
+  const minimum = higher(step.minimumLevelOfAssurance, req?.minimumLevelOfAssurance);
+  const all = await identityProviders.listProviders(platform.database.db, applicationId);
+  const providers = all.filter(
+    (p) =>
+      p.enabled &&
+      (!step.providers.length || step.providers.includes(p.providerId)) &&
+      (!req?.providers || req.providers.includes(p.providerId)) &&
+      meetsLevel(p.levelOfAssurance, minimum),
+  );
+  return {
+    providers,
+    minimumLevelOfAssurance: minimum,
+    requestedClaims: req?.requestedClaims ?? [...DEFAULT_REQUESTED_CLAIMS],
+    // A fallback needs somewhere to fall back to.
+    fallbackToDocument: step.fallbackToDocument && workflow.checks.some((c) => c.type === 'document'),
+  };
+}
+
+/**
+ * At session creation: eID requirements must be satisfiable by the workflow's providers, so the business hears of
+ * a mistake now rather than the applicant later.
+ */
+export async function assertEidRequirements(
+  platform: Platform,
+  applicationId: string,
+  workflow: WorkflowDefinition,
+  req: EidRequirements,
+): Promise<void> {
+  const step = eidStep(workflow);
+  if (!step) {
+    throw new DomainError('EID_PROVIDER_NOT_ENABLED', `The workflow "${workflow.name}" offers no eID step.`);
+  }
+  const all = await identityProviders.listProviders(platform.database.db, applicationId);
+  const allowed = all.filter(
+    (p) => p.enabled && (!step.providers.length || step.providers.includes(p.providerId)),
+  );
+  for (const id of req.providers ?? []) {
+    if (!allowed.some((p) => p.providerId === id)) {
+      throw new DomainError(
+        'EID_PROVIDER_NOT_ENABLED',
+        `The identity provider "${id}" is not enabled for this application's workflow.`,
+      );
+    }
+  }
+  const candidates = allowed.filter((p) => !req.providers || req.providers.includes(p.providerId));
+  const minimum = higher(step.minimumLevelOfAssurance, req.minimumLevelOfAssurance);
+  const weak = candidates.filter((p) => !meetsLevel(p.levelOfAssurance, minimum));
+  if (req.providers && weak.length) {
+    throw new DomainError(
+      'EID_LEVEL_UNREACHABLE',
+      `${weak.map((p) => `"${p.providerId}" reaches at most "${p.levelOfAssurance}"`).join(', ')}; the session asks for "${minimum}".`,
+    );
+  }
+  if (!candidates.some((p) => meetsLevel(p.levelOfAssurance, minimum))) {
+    throw new DomainError(
+      'EID_LEVEL_UNREACHABLE',
+      `No enabled identity provider reaches the level of assurance "${minimum}".`,
+    );
+  }
+}
+
+export async function eidOffer(platform: Platform, session: Session): Promise<EidOffer | undefined> {
+  const workflow = await workflows.findWorkflowVersion(
+    platform.database.db,
+    session.workflowId,
+    session.workflowVersion,
+  );
+  return workflow && offer(platform, session.applicationId, workflow, session.expected.eid);
+}
+
+async function offeredProvider(
+  platform: Platform,
+  session: Session,
+  providerId: string,
+  channel: EidChannel,
+) {
+  const o = await eidOffer(platform, session);
+  const provider = o?.providers.find((p) => p.providerId === providerId);
+  if (!o || !provider || !provider.flows.includes(channel)) {
+    throw new DomainError(
+      'EID_PROVIDER_NOT_ENABLED',
+      `The identity provider "${providerId}" is not offered for this session${provider ? ` through ${channel}` : ''}.`,
+    );
+  }
+  return { offer: o, provider };
+}
+
+function assertOpen(platform: Platform, session: Session) {
+  if (session.expiresAt <= platform.now())
+    throw new DomainError('SESSION_EXPIRED', 'The session has expired.');
+  if (!['created', 'started', 'resubmission_requested'].includes(session.status)) {
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      `The session is ${session.status}; it takes no more sign-ins.`,
+    );
+  }
+}
+
+const digest = (state: string) => createHash('sha256').update(state).digest('hex');
+const secretsAad = (id: string) => `eid-secrets:${id}`;
+const resultAad = (id: string) => `eid-result:${id}`;
+
+interface Secrets {
+  codeVerifier?: string;
+  nonce?: string;
+  authReqId?: string;
+}
+
+/** Opens the sign-in: the session is started (a new attempt after a resubmission request) and the secrets kept. */
+async function openTransaction(
+  platform: Platform,
+  session: Session,
+  provider: IdentityProviderRow,
+  channel: EidChannel,
+  state: string,
+  secrets: Secrets,
+  ttlMs: number,
+  actor: string,
+): Promise<EidTransactionRow> {
+  const now = platform.now();
+  const id = newId('eid', now.getTime());
+  const expiresAt = new Date(Math.min(now.getTime() + ttlMs, session.expiresAt.getTime()));
+  const row = {
+    id,
+    applicationId: session.applicationId,
+    sessionId: session.id,
+    attemptId: session.currentAttemptId,
+    providerId: provider.providerId,
+    channel,
+    stateHash: digest(state),
+    secretsEnc: platform.envelope.sealString(JSON.stringify(secrets), secretsAad(id)),
+    createdAt: now,
+    expiresAt,
+  };
+  await platform.database.db.transaction().execute(async (tx) => {
+    const s = await openAttemptIfResubmitting(platform, tx, session);
+    await markStartedInTx(platform, tx, s, actor);
+    row.attemptId = s.currentAttemptId;
+    await identityProviders.insertTransaction(tx, row);
+  });
+  platform.wake();
+  return (await identityProviders.findTransaction(platform.database.db, id))!;
+}
+
+const scopeOf = (p: IdentityProviderRow) => [...new Set(['openid', ...p.scopes])].join(' ');
+
+/** Redirect and QR: an authorization URL with PKCE, state and nonce; the QR channel only shows it on a phone. */
+export async function startRedirect(
+  platform: Platform,
+  session: Session,
+  providerId: string,
+  channel: 'redirect' | 'qr',
+  actor: string,
+) {
+  assertOpen(platform, session);
+  const { provider } = await offeredProvider(platform, session, providerId, channel);
+  const config = await configFor(platform, provider);
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: eidRedirectUri(platform),
+    scope: scopeOf(provider),
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...(provider.acrValues.length && { acr_values: provider.acrValues.join(' ') }),
+    ...(session.locale && { ui_locales: session.locale }),
+  });
+  const txn = await openTransaction(
+    platform,
+    session,
+    provider,
+    channel,
+    state,
+    { codeVerifier, nonce },
+    SIGN_IN_TTL_MS,
+    actor,
+  );
+  return { transaction: txn, authorizationUrl: url.href };
+}
+
+/** Push: a CIBA backchannel request for the identifier the applicant typed; the journey then polls. */
+export async function startPush(
+  platform: Platform,
+  session: Session,
+  providerId: string,
+  loginHint: string,
+  actor: string,
+) {
+  assertOpen(platform, session);
+  const { provider } = await offeredProvider(platform, session, providerId, 'push');
+  const config = await configFor(platform, provider);
+  let response: oidc.BackchannelAuthenticationResponse;
+  try {
+    response = await oidc.initiateBackchannelAuthentication(config, {
+      scope: scopeOf(provider),
+      login_hint: loginHint,
+      ...(provider.acrValues.length && { acr_values: provider.acrValues.join(' ') }),
+    });
+  } catch (e) {
+    if (e instanceof oidc.ResponseBodyError && ['unknown_user_id', 'invalid_request'].includes(e.error)) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `loginHint: ${provider.name} does not know this identifier.`,
+      );
+    }
+    throw providerError(e, provider.issuer);
+  }
+  const txn = await openTransaction(
+    platform,
+    session,
+    provider,
+    'push',
+    response.auth_req_id,
+    { authReqId: response.auth_req_id },
+    response.expires_in * 1000,
+    actor,
+  );
+  return { transaction: txn, interval: response.interval ?? 5 };
+}
+
+export interface SignInOutcome {
+  transaction: EidTransactionRow;
+  session: Session;
+}
+
+/** The provider's redirect back (redirect and QR): checks everything, then submits the session. */
+export async function completeRedirect(platform: Platform, currentUrl: URL): Promise<SignInOutcome> {
+  const state = currentUrl.searchParams.get('state');
+  const txn = state
+    ? await identityProviders.findTransactionByState(platform.database.db, digest(state))
+    : undefined;
+  if (!txn || txn.channel === 'push') {
+    throw new DomainError('EID_EXPIRED', 'This sign-in link is unknown; start the sign-in again.');
+  }
+  const session = await loadSession(platform, txn);
+  if (txn.status !== 'pending') {
+    // A replayed callback (the same state twice) never counts twice.
+    throw new DomainError('EID_EXPIRED', 'This sign-in was already used; start it again.');
+  }
+  await refuseIfExpired(platform, txn);
+  const error = currentUrl.searchParams.get('error');
+  if (error) {
+    await fail(platform, txn, error === 'access_denied' ? 'EID_CANCELLED' : 'EID_VERIFICATION_FAILED');
+    throw error === 'access_denied'
+      ? new DomainError('EID_CANCELLED', 'The sign-in was cancelled at the identity provider.')
+      : new DomainError(
+          'EID_VERIFICATION_FAILED',
+          `The identity provider answered "${error.slice(0, 100)}".`,
+        );
+  }
+  const provider = await providerOf(platform, txn);
+  const secrets = openSecrets(platform, txn);
+  const config = await configFor(platform, provider);
+  const tokens = await guarded(platform, txn, provider, () =>
+    oidc.authorizationCodeGrant(config, currentUrl, {
+      pkceCodeVerifier: secrets.codeVerifier!,
+      expectedState: state!,
+      expectedNonce: secrets.nonce!,
+      idTokenExpected: true,
+    }),
+  );
+  return finishVerified(platform, txn, session, provider, config, tokens);
+}
+
+/** One poll of a push sign-in: still pending, or finished (then the session is submitted). */
+export async function pollPush(platform: Platform, session: Session, transactionId: string) {
+  const txn = await identityProviders.findTransaction(platform.database.db, transactionId);
+  if (!txn || txn.sessionId !== session.id || txn.channel !== 'push') {
+    throw new DomainError('NOT_FOUND', `No push sign-in ${transactionId} for this session.`);
+  }
+  if (txn.status !== 'pending') return { transaction: txn, session };
+  await refuseIfExpired(platform, txn);
+  const provider = await providerOf(platform, txn);
+  const config = await configFor(platform, provider);
+  const { authReqId } = openSecrets(platform, txn);
+  let tokens: Awaited<ReturnType<typeof oidc.genericGrantRequest>>;
+  try {
+    tokens = await oidc.genericGrantRequest(config, CIBA_GRANT, { auth_req_id: authReqId! });
+  } catch (e) {
+    if (e instanceof oidc.ResponseBodyError && ['authorization_pending', 'slow_down'].includes(e.error)) {
+      return { transaction: txn, session };
+    }
+    return guarded(platform, txn, provider, () => Promise.reject(e));
+  }
+  return finishVerified(platform, txn, session, provider, config, tokens);
+}
+
+async function loadSession(platform: Platform, txn: EidTransactionRow): Promise<Session> {
+  const s = await sessions.findSessionById(platform.database.db, txn.sessionId);
+  if (!s || s.deletedAt) throw new DomainError('NOT_FOUND', 'The session of this sign-in no longer exists.');
+  return s;
+}
+
+async function providerOf(platform: Platform, txn: EidTransactionRow) {
+  const p = await identityProviders.findProvider(platform.database.db, txn.applicationId, txn.providerId);
+  if (!p || !p.enabled) {
+    await fail(platform, txn, 'EID_PROVIDER_NOT_ENABLED');
+    throw new DomainError(
+      'EID_PROVIDER_NOT_ENABLED',
+      `The identity provider "${txn.providerId}" was disabled.`,
+    );
+  }
+  return p;
+}
+
+function openSecrets(platform: Platform, txn: EidTransactionRow): Secrets {
+  return JSON.parse(platform.envelope.openString(txn.secretsEnc, secretsAad(txn.id))) as Secrets;
+}
+
+async function refuseIfExpired(platform: Platform, txn: EidTransactionRow) {
+  if (txn.expiresAt > platform.now()) return;
+  await fail(platform, txn, 'EID_EXPIRED');
+  throw new DomainError('EID_EXPIRED', 'The sign-in took too long; start it again.');
+}
+
+async function fail(platform: Platform, txn: EidTransactionRow, code: string) {
+  await identityProviders.finishTransaction(
+    platform.database.db,
+    txn.id,
+    { status: 'failed', errorCode: code },
+    platform.now().getTime(),
+  );
+}
+
+/** Runs a call to the provider; a refusal is recorded on the sign-in and answered with a code the journey shows. */
+async function guarded<T>(
+  platform: Platform,
+  txn: EidTransactionRow,
+  provider: IdentityProviderRow,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    const unavailable = providerError(e, provider.issuer);
+    if (unavailable instanceof DomainError) {
+      await fail(platform, txn, unavailable.code);
+      throw unavailable;
+    }
+    let code: 'EID_CANCELLED' | 'EID_EXPIRED' | 'EID_VERIFICATION_FAILED' = 'EID_VERIFICATION_FAILED';
+    if (e instanceof oidc.ResponseBodyError && e.error === 'access_denied') code = 'EID_CANCELLED';
+    if (e instanceof oidc.ResponseBodyError && e.error === 'expired_token') code = 'EID_EXPIRED';
+    // What failed (a claim name, a signature) is safe to log; the token itself is not logged.
+    platform.logger.warn(
+      { sessionId: txn.sessionId, provider: provider.providerId, code, reason: (e as Error).message },
+      'eID sign-in refused',
+    );
+    await fail(platform, txn, code);
+    throw new DomainError(code, `The sign-in at ${provider.name} was refused: ${(e as Error).message}.`);
+  }
+}
+
+function text(v: unknown): string | undefined {
+  if (typeof v === 'string' && v.trim()) return v.trim();
+  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
+  if (v && typeof v === 'object' && 'formatted' in v && typeof v.formatted === 'string') return v.formatted;
+  if (v && typeof v === 'object') {
+    const a = v as Record<string, unknown>;
+    const parts = ['street_address', 'postal_code', 'locality', 'region', 'country']
+      .map((k) => a[k])
+      .filter((x) => typeof x === 'string');
+    return parts.length ? parts.join(', ') : undefined;
+  }
+  return undefined;
+}
+
+async function finishVerified(
+  platform: Platform,
+  txn: EidTransactionRow,
+  session: Session,
+  provider: IdentityProviderRow,
+  config: oidc.Configuration,
+  tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers,
+): Promise<SignInOutcome> {
+  const idClaims = tokens.claims();
+  const idToken = tokens.id_token;
+  if (!idClaims || !idToken) {
+    await fail(platform, txn, 'EID_VERIFICATION_FAILED');
+    throw new DomainError('EID_VERIFICATION_FAILED', `${provider.name} returned no ID token.`);
+  }
+  const userinfo = await guarded(platform, txn, provider, () =>
+    oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub),
+  );
+  const claims: Record<string, unknown> = { ...userinfo, ...idClaims };
+  const o = await eidOffer(platform, session);
+  const acr = typeof idClaims.acr === 'string' ? idClaims.acr : undefined;
+  const level = levelForAcr(provider, acr);
+  const refuse = async (message: string): Promise<never> => {
+    platform.logger.warn({ sessionId: session.id, provider: provider.providerId }, message);
+    await fail(platform, txn, 'EID_VERIFICATION_FAILED');
+    throw new DomainError('EID_VERIFICATION_FAILED', message);
+  };
+  if (!meetsLevel(level, o?.minimumLevelOfAssurance)) {
+    await refuse(
+      `The sign-in reached level "${level}"${acr ? ` (acr ${acr})` : ''}; the session requires "${o?.minimumLevelOfAssurance}".`,
+    );
+  }
+  const person: EidVerifiedPerson = {};
+  for (const field of EID_PERSON_FIELDS) {
+    const v = text(claims[claimName(provider, field)]);
+    if (v) person[field] = field === 'dateOfBirth' ? v.slice(0, 10) : v;
+  }
+  const missing = (o?.requestedClaims ?? [...DEFAULT_REQUESTED_CLAIMS]).filter((f) => !person[f]);
+  if (missing.length) await refuse(`${provider.name} did not provide ${missing.join(', ')}.`);
+  const authTime = typeof idClaims.auth_time === 'number' ? idClaims.auth_time : idClaims.iat;
+  const verification: EidVerification = {
+    person,
+    claims,
+    provenance: {
+      provider: provider.providerId,
+      issuer: idClaims.iss,
+      channel: txn.channel as EidChannel,
+      authenticatedAt: new Date(authTime * 1000).toISOString(),
+      levelOfAssurance: level,
+      ...(acr && { acr }),
+      subject: idClaims.sub,
+    },
+  };
+  const resultEnc = platform.envelope.sealString(
+    JSON.stringify({ verification, idToken, jwksUri: config.serverMetadata().jwks_uri ?? null }),
+    resultAad(txn.id),
+  );
+  const won = await identityProviders.finishTransaction(
+    platform.database.db,
+    txn.id,
+    { status: 'completed', resultEnc },
+    platform.now().getTime(),
+  );
+  if (!won) throw new DomainError('EID_EXPIRED', 'This sign-in was already used; start it again.');
+  const fresh = await loadSession(platform, txn);
+  const submitted = await changeSessionStatus(platform, fresh, 'submitted', 'applicant');
+  return {
+    transaction: (await identityProviders.findTransaction(platform.database.db, txn.id))!,
+    session: submitted,
+  };
+}
+
+export interface StoredEidResult {
+  verification: EidVerification;
+  idToken: string;
+  jwksUri: string | null;
+}
+
+export function openResult(platform: Platform, txn: EidTransactionRow): StoredEidResult | undefined {
+  return txn.resultEnc
+    ? (JSON.parse(platform.envelope.openString(txn.resultEnc, resultAad(txn.id))) as StoredEidResult)
+    : undefined;
+}
+
+/** The verified person of an attempt, for the checks. */
+export async function verificationFor(
+  platform: Platform,
+  sessionId: string,
+  attemptId: string,
+): Promise<EidVerification | undefined> {
+  const txns = await identityProviders.listTransactions(platform.database.db, sessionId);
+  const done = txns.find((t) => t.attemptId === attemptId && t.status === 'completed');
+  return done && openResult(platform, done)?.verification;
+}
+
+/** The session a callback belongs to, to send the browser back to its journey whatever happened. */
+export async function sessionOfCallback(platform: Platform, currentUrl: URL): Promise<Session | undefined> {
+  const state = currentUrl.searchParams.get('state');
+  if (!state) return undefined;
+  const txn = await identityProviders.findTransactionByState(platform.database.db, digest(state));
+  if (!txn) return undefined;
+  const s = await sessions.findSessionById(platform.database.db, txn.sessionId);
+  return s && !s.deletedAt ? s : undefined;
+}
+
+/** The evidence of a session's eID sign-ins: each signed ID token, for an auditor to verify again. */
+export async function eidEvidence(platform: Platform, session: Session) {
+  const txns = await identityProviders.listTransactions(platform.database.db, session.id);
+  return txns
+    .filter((t) => t.status === 'completed')
+    .map((t) => {
+      const r = openResult(platform, t)!;
+      return {
+        transactionId: t.id,
+        attemptId: t.attemptId,
+        type: 'id_token' as const,
+        format: 'jwt' as const,
+        idToken: r.idToken,
+        jwksUri: r.jwksUri,
+        provenance: { ...r.verification.provenance } as Record<string, unknown>,
+        createdAt: (t.finishedAt ?? t.createdAt).toISOString(),
+      };
+    });
+}
+
+export function presentTransaction(t: EidTransactionRow) {
+  return {
+    id: t.id,
+    providerId: t.providerId,
+    channel: t.channel as EidChannel,
+    status: t.status,
+    ...(t.errorCode && { errorCode: t.errorCode }),
+    createdAt: t.createdAt.toISOString(),
+    expiresAt: t.expiresAt.toISOString(),
+  };
+}
+
+/** What the journey shows: the providers to choose from, and how the last sign-in ended. */
+export async function journeyEid(platform: Platform, session: Session) {
+  const o = await eidOffer(platform, session);
+  if (!o) return null;
+  const [last] = await identityProviders.listTransactions(platform.database.db, session.id);
+  return {
+    providers: o.providers.map((p) => ({
+      providerId: p.providerId,
+      name: p.name,
+      flows: p.flows,
+      ...(p.loginHintLabel !== undefined && { loginHintLabel: p.loginHintLabel }),
+    })),
+    fallbackToDocument: o.fallbackToDocument,
+    lastSignIn: last ? presentTransaction(last) : null,
+  };
+}
