@@ -5,6 +5,7 @@ import { statusBody, webhookBody } from './present.ts';
 const at = new Date('2026-03-01T10:00:00Z');
 const session: Session = {
   id: 'ses_1',
+  type: 'identity',
   applicationId: 'app_1',
   workflowId: 'wf_1',
   workflowVersion: 1,
