@@ -47,6 +47,9 @@ export async function startServer(
   const base = config.publicUrlConfigured ? config.publicUrl : `http://localhost:${port}`;
   // Links handed out must name the port actually bound (PORT=0 picks a free one).
   config.publicUrl = base;
+  if (config.testMode) {
+    platform.logger.warn('test mode is on (OPENIDV_TEST_MODE): dummy results decide sessions without checks');
+  }
 
   if (!options.quiet) {
     const lines = [
@@ -57,6 +60,11 @@ export async function startServer(
       `  Journey links: ${base}/j/<token>  (each session's "url")`,
       `  Console:       ${base}/console   (create a user: npx openidv users create --email E --password P --role admin)`,
     ];
+    if (config.testMode) {
+      lines.push(
+        '  TEST MODE (OPENIDV_TEST_MODE): dummy results decide sessions without checks. Not for production.',
+      );
+    }
     if (created) {
       lines.push(
         '',

@@ -117,8 +117,7 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
       documentType: 'PASSPORT',
       images: { FRONT: photos.sharpJpeg.toString('base64'), FACE: photos.png.toString('base64') },
     });
-    expect(processed.status).toBe(200);
-    expect(processed.body.scanRef).toBe(t.scanRef);
+    expect([processed.status, processed.raw]).toEqual([200, '']);
 
     // The token is used up: processing it again is refused the iDenfy way.
     const again = await idenfy.process({
@@ -139,11 +138,17 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
     expect(
       isValidIdenfyWebhook(`${hook.body} `, hook.headers['idenfy-signature'] as string, credential.secret),
     ).toBe(false);
+    expect(hook.headers['idenfy-event-type']).toBe('IDENTIFICATION_AUTO_FINISHED');
     const result = ijson(hook);
     expect(result.final).toBe(true);
     expect(result.status.overall).toBe('APPROVED');
     expect(result.status.fraudTags).toEqual([]);
     expect(result.status.mismatchTags).toEqual([]);
+    // The default test workflow only judges photo quality: neither part was analysed.
+    expect([result.status.autoDocument, result.status.autoFace]).toEqual([
+      'DOC_NOT_ANALYSED',
+      'FACE_NOT_ANALYSED',
+    ]);
     expect(result).toMatchObject({ scanRef: t.scanRef, clientId: 'user-123', externalRef: 'order-77' });
     expect(result.data).toMatchObject({ selectedCountry: 'EE', docType: 'PASSPORT' });
     expect(typeof result.startTime).toBe('number');
@@ -257,6 +262,12 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
     expect(doc.paths['/compat/idenfy/api/v2/redirect']?.['get']).toBeDefined();
   });
 
+  it("takes iDenfy's own example request, whose clientId is a number", async () => {
+    const res = await idenfy.token({ clientId: 1 });
+    expect(res.status).toBe(201);
+    expect(res.body.clientId).toBe('1');
+  });
+
   it('refuses missing or wrong credentials with 401 UNAUTHORIZED, and other dialects’ keys', async () => {
     const url = `${credential.baseUrl.replace('localhost', '127.0.0.1')}/api/v2/token`;
     const none = await fetch(url, {
@@ -282,6 +293,25 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
       veriff.body.secret,
     );
     expect((await crossed.token({ clientId: 'x' })).status).toBe(401);
+    // A revoked credential is refused as iDenfy refuses an inactive partner.
+    const spare = await server.api.json('POST', '/v1/dialect-credentials', {
+      name: 'spare',
+      dialect: 'idenfy',
+    });
+    const spareClient = idenfyClient(
+      credential.baseUrl.replace('localhost', '127.0.0.1'),
+      spare.body.key,
+      spare.body.secret,
+    );
+    expect((await spareClient.token({ clientId: 'x' })).status).toBe(201);
+    expect((await server.api.json('DELETE', `/v1/dialect-credentials/${spare.body.id}`)).status).toBeLessThan(
+      300,
+    );
+    const revoked = await spareClient.token({ clientId: 'x' });
+    expect([revoked.status, revoked.body]).toEqual([
+      403,
+      { identifier: 'PERMISSIONS_ERROR', message: 'Partner inactive' },
+    ]);
     // The native API does not take iDenfy keys either.
     const nativeRes = await fetch(`${server.api.base}/v1/sessions`, {
       headers: {
@@ -315,6 +345,19 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
       expect(res.body.message.length).toBeGreaterThan(5);
     }
     expect((await idenfy.status('1b7f4a8e-0000-4000-8000-000000000000')).status).toBe(404);
+    const basic = `Basic ${Buffer.from(`${credential.key}:${credential.secret}`).toString('base64')}`;
+    const base = credential.baseUrl.replace('localhost', '127.0.0.1');
+    const get = await fetch(`${base}/api/v2/token`, { headers: { authorization: basic } });
+    expect([get.status, ((await get.json()) as { identifier: string }).identifier]).toEqual([
+      405,
+      'METHOD_NOT_ALLOWED',
+    ]);
+    const unknown = async (headers: Record<string, string>) => {
+      const res = await fetch(`${base}/api/v2/nothing`, { method: 'POST', headers });
+      return [res.status, ((await res.json()) as { identifier: string }).identifier];
+    };
+    expect(await unknown({ authorization: basic })).toEqual([404, 'BAD_VALUE']);
+    expect(await unknown({})).toEqual([401, 'UNAUTHORIZED']);
     expect((await idenfy.post('status', {})).body.identifier).toBe('MISSING_VALUE');
     expect(
       (await idenfy.process({ authToken: 'not-a-token-of-ours', images: { FRONT: 'AAAA' } })).body.identifier,
@@ -373,6 +416,21 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
       acceptedTypes: ['passport', 'id_card'],
     });
     expect(checks[4]!.reasonActions).toEqual({ FACE_BLOCKLISTED: 'none' });
+    // A document-only token drops the selfie checks and the selfie requirement: the journey asks for no selfie.
+    const doc = await idenfy.token({ clientId: 'document-only', tokenType: 'DOCUMENT', checkAml: true });
+    expect(doc.body.tokenType).toBe('DOCUMENT');
+    const docSession = await server.api.json('GET', '/v1/sessions?vendorData=document-only');
+    const docWorkflow = await server.api.json('GET', `/v1/workflows/${docSession.body.data[0].workflowId}`);
+    const docChecks = docWorkflow.body.checks as { type: string; config: { required?: string[] } }[];
+    expect(docChecks.map((c) => c.type)).toEqual(['image-quality', 'aml']);
+    expect(docChecks[0]!.config.required).toEqual(['document-front']);
+    const plan = await fetch(`${server.api.base}/j/${doc.body.authToken}/api/session`);
+    expect(((await plan.json()) as { plan: { steps: string[] } }).plan.steps).not.toContain('selfie');
+    expect(
+      (await idenfy.token({ clientId: 'x', tokenType: 'DOCUMENT', checkDuplicateFaces: true })).body
+        .identifier,
+    ).toBe('BAD_VALUE');
+
     // Without switches the default workflow runs.
     await idenfy.token({ clientId: 'no-switches' });
     const all = await server.api.json('GET', '/v1/sessions?vendorData=no-switches');
@@ -429,12 +487,18 @@ describe.each(await testDialects())('iDenfy dummy results in test mode, on %s', 
       expect(isValidIdenfyWebhook(h.body, h.headers['idenfy-signature'] as string, credential.secret)).toBe(
         true,
       );
+      expect(h.headers['idenfy-event-type']).toBe(
+        overall === 'EXPIRED' ? 'IDENTIFICATION_EXPIRED' : 'IDENTIFICATION_AUTO_FINISHED',
+      );
       expect([ijson(h).clientId, ijson(h).status.overall, ijson(h).final]).toEqual([
         `dummy-${wanted[i]![0]}`,
         overall,
         final,
       ]);
-      expect(ijson(h).status.autoDocument).toBeNull();
+      // No check ran; an expired token has no result at all.
+      expect([ijson(h).status.autoDocument, ijson(h).status.autoFace]).toEqual(
+        overall === 'EXPIRED' ? [null, null] : ['DOC_NOT_ANALYSED', 'FACE_NOT_ANALYSED'],
+      );
     });
     expect((await idenfy.status(refs[1]!)).body.status).toBe('DENIED');
 
@@ -452,10 +516,11 @@ describe.each(await testDialects())('iDenfy dummy results in test mode, on %s', 
     expect(
       isValidIdenfyWebhook(manual.body, manual.headers['idenfy-signature'] as string, credential.secret),
     ).toBe(true);
+    expect(manual.headers['idenfy-event-type']).toBe('IDENTIFICATION_MANUAL_FINISHED');
     expect(ijson(manual)).toMatchObject({
       final: true,
       status: { overall: 'APPROVED', manualDocument: 'DOC_VALIDATED', manualFace: 'FACE_MATCH' },
-      data: { manuallyDataChanged: true },
+      data: { manuallyDataChanged: false },
     });
   });
 });

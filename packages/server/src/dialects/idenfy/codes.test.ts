@@ -1,6 +1,14 @@
-import type { CheckResult } from '@openidv/domain';
+import type { CheckResult, Decision } from '@openidv/domain';
 import { describe, expect, it } from 'vitest';
-import { autoDocument, autoFace, fraudTags, idenfyOverall, ipProxyRiskLevel, mismatchTags } from './codes.ts';
+import {
+  autoDocument,
+  autoFace,
+  fraudTags,
+  idenfyOverall,
+  ipProxyRiskLevel,
+  manualParts,
+  mismatchTags,
+} from './codes.ts';
 
 const check = (
   type: string,
@@ -75,5 +83,37 @@ describe('iDenfy vocabulary', () => {
     expect(ipProxyRiskLevel([check('ip-risk', 'failed', ['IP_VPN_OR_PROXY'])])).toBe('HIGH');
     expect(ipProxyRiskLevel([check('ip-risk', 'failed', ['IP_TOR'])])).toBe('VERY_HIGH');
     expect(ipProxyRiskLevel([])).toBeNull();
+  });
+
+  it("gives a person's decision manual statuses: the part their reason names, the checks' finding for the other", () => {
+    const decision = (status: Decision['status'], reasonCode?: string, reviewer = true): Decision => ({
+      status,
+      reasons: [],
+      checks: [],
+      person: {},
+      document: {},
+      riskLabels: [],
+      decidedAt: new Date(),
+      decidedBy: reviewer ? { reviewer: 'staff_1' } : 'engine',
+      ...(reasonCode && { review: { reasonCode } }),
+    });
+    const auto = { document: 'DOC_VALIDATED', face: 'FACE_MATCH' };
+    expect(manualParts(decision('approved', undefined, false), auto)).toEqual({ document: null, face: null });
+    expect(manualParts(decision('approved'), { document: null, face: null })).toEqual({
+      document: 'DOC_VALIDATED',
+      face: 'FACE_MATCH',
+    });
+    expect(manualParts(decision('declined', 'FACE_MISMATCH'), auto)).toEqual({
+      document: 'DOC_VALIDATED',
+      face: 'FACE_MISMATCH',
+    });
+    expect(manualParts(decision('declined', 'DOCUMENT_FORGED'), auto)).toEqual({
+      document: 'DOC_FAKE',
+      face: 'FACE_MATCH',
+    });
+    expect(manualParts(decision('declined', 'SANCTIONS_MATCH'), { document: null, face: null })).toEqual({
+      document: 'DOC_NOT_ANALYSED',
+      face: 'FACE_NOT_ANALYSED',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { CheckResult, MediaContext, SessionStatus } from '@openidv/domain';
+import type { CheckResult, Decision, MediaContext, SessionStatus } from '@openidv/domain';
 
 /**
  * iDenfy's vocabulary, from its public documentation (documentation.idenfy.com): error identifiers, overall
@@ -89,12 +89,13 @@ export const IMAGE_KEYS: Record<string, MediaContext> = {
   BACK: 'document-back',
   FACE: 'face',
   UTILITY_BILL: 'additional-document',
+  PASSPORT_COVER: 'additional-document',
 };
 
 /** Document statuses (`autoDocument`) for the document check's reasons, most telling first. */
 const DOCUMENT_STATUSES: [string, string][] = [
   ['DOC_EXPIRED', 'DOC_EXPIRED'],
-  ['SPECIMEN_DOCUMENT', 'DOC_NOT_SUPPORTED'],
+  ['SPECIMEN_DOCUMENT', 'DOC_FAKE'],
   ['DOC_TYPE_NOT_ACCEPTED', 'DOC_NOT_SUPPORTED'],
   ['COUNTRY_NOT_ACCEPTED', 'COUNTRY_MISMATCH'],
   ['MRZ_CHECKSUM_FAILED', 'MRZ_OCR_READING_ERROR'],
@@ -183,4 +184,33 @@ export function ipProxyRiskLevel(checks: CheckResult[]): string | null {
   if (codes.has('IP_VPN_OR_PROXY')) return 'HIGH';
   if (codes.has('IP_HOSTING')) return 'MEDIUM';
   return ip.status === 'failed' ? 'LOW' : 'VERY_LOW';
+}
+
+/** The part of the verification a reviewer's reason code speaks about, in iDenfy's words. */
+const MANUAL_REASONS: Record<string, { document?: string; face?: string }> = {
+  DOCUMENT_FORGED: { document: 'DOC_FAKE' },
+  DOCUMENT_EXPIRED: { document: 'DOC_EXPIRED' },
+  DOCUMENT_NOT_ACCEPTED: { document: 'DOC_NOT_SUPPORTED' },
+  DATA_MISMATCH: { document: 'DOC_INFO_MISMATCH' },
+  FACE_MISMATCH: { face: 'FACE_MISMATCH' },
+  PRESENTATION_ATTACK: { face: 'FAKE_FACE' },
+  FACE_NOT_VISIBLE: { face: 'NO_FACE_FOUND' },
+};
+
+/**
+ * `manualDocument` / `manualFace` for a person's decision (null for the engine's): validated and matched when
+ * they approve; otherwise the part their reason code names gets its status, and the other part keeps what the
+ * checks found (the reviewer did not contradict it), or "not analysed".
+ */
+export function manualParts(
+  decision: Decision | null,
+  auto: { document: string | null; face: string | null },
+): { document: string | null; face: string | null } {
+  if (!decision || typeof decision.decidedBy !== 'object') return { document: null, face: null };
+  if (decision.status === 'approved') return { document: 'DOC_VALIDATED', face: 'FACE_MATCH' };
+  const named = MANUAL_REASONS[decision.review?.reasonCode ?? ''] ?? {};
+  return {
+    document: named.document ?? auto.document ?? 'DOC_NOT_ANALYSED',
+    face: named.face ?? auto.face ?? 'FACE_NOT_ANALYSED',
+  };
 }

@@ -1,7 +1,7 @@
 import type { Attempt, CheckResult, Session } from '@openidv/domain';
 import { dialects, type Executor } from '@openidv/storage';
 import { presentDecision } from '../../usecases/sessions/present-session.ts';
-import { toAlpha2 } from '../veriff/present.ts';
+import { toAlpha2 } from '../countries.ts';
 import {
   autoDocument,
   autoFace,
@@ -9,6 +9,7 @@ import {
   idenfyDocumentType,
   idenfyOverall,
   ipProxyRiskLevel,
+  manualParts,
   mismatchTags,
 } from './codes.ts';
 
@@ -30,8 +31,12 @@ function statusOf(session: Session, attempt: Attempt | undefined) {
   const { overall, final } = idenfyOverall(session.status, session.deletedAt !== null);
   const decision = attempt?.decision ?? null;
   const checks: CheckResult[] = decision?.checks ?? [];
-  // A person's decision is iDenfy's manual review: validated and matched when they approve.
-  const reviewer = decision && typeof decision.decidedBy === 'object' ? decision : null;
+  // Once decided, a part no check looked at is "not analysed" (a dummy result, a workflow without it).
+  const auto = {
+    document: decision ? (autoDocument(checks) ?? 'DOC_NOT_ANALYSED') : null,
+    face: decision ? (autoFace(checks) ?? 'FACE_NOT_ANALYSED') : null,
+  };
+  const manual = manualParts(decision, auto);
   return {
     final,
     status: {
@@ -39,10 +44,10 @@ function statusOf(session: Session, attempt: Attempt | undefined) {
       suspicionReasons: [] as string[],
       mismatchTags: mismatchTags(checks),
       fraudTags: fraudTags(checks),
-      autoDocument: autoDocument(checks),
-      autoFace: autoFace(checks),
-      manualDocument: reviewer ? (reviewer.status === 'approved' ? 'DOC_VALIDATED' : null) : null,
-      manualFace: reviewer ? (reviewer.status === 'approved' ? 'FACE_MATCH' : null) : null,
+      autoDocument: auto.document,
+      autoFace: auto.face,
+      manualDocument: manual.document,
+      manualFace: manual.face,
       additionalSteps: null,
     },
     checks,
@@ -80,7 +85,8 @@ export function dataBlock(
     birthPlace: null,
     authority: null,
     address: null,
-    manuallyDataChanged: attempt?.decision ? typeof attempt.decision.decidedBy === 'object' : false,
+    // openidv's reviewers decide; they do not edit what was read.
+    manuallyDataChanged: false,
     orgFirstName: str(person['firstName']),
     orgLastName: str(person['lastName']),
     orgNationality: null,
@@ -100,30 +106,43 @@ function ageBand(age: number): string {
   return 'OVER_25';
 }
 
-/** `aml`: one screening service result when the workflow ran the AML check. */
-function amlBlock(checks: CheckResult[], scanRef: string) {
+/** `AML`: one screening service result when the workflow ran the AML check, hits in iDenfy's fields. */
+function amlBlock(checks: CheckResult[], scanRef: string, checkedAt: Date | null) {
   const aml = checks.find((c) => c.type === 'aml');
   if (!aml || aml.status === 'not_applicable') return [];
   const hits = (aml.evidence['hits'] ?? []) as Record<string, unknown>[];
   const suspected = aml.status === 'failed';
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
   return [
     {
       status: {
         serviceSuspected: suspected,
-        checkSuccessful: aml.status !== 'error',
-        serviceFound: true,
         serviceUsed: true,
+        serviceFound: true,
+        checkSuccessful: aml.status !== 'error',
         overallStatus: suspected ? 'SUSPECTED' : 'NOT_SUSPECTED',
       },
-      data: hits.map((h) => ({
-        name: String(h['name'] ?? ''),
-        score: Number(h['score'] ?? 0),
-        lists: h['lists'] ?? [],
-      })),
       serviceName: 'openidv',
       serviceGroupType: 'AML',
       uid: scanRef,
       errorMessage: aml.status === 'error' ? 'The screening could not run.' : null,
+      data: hits.map((h) => {
+        const topics = list(h['topics']) as string[];
+        const lists = list(h['lists']) as { title?: unknown }[];
+        return {
+          name: str(h['name']),
+          surname: null,
+          nationality: toAlpha2(list(h['nationalities'])[0]),
+          dob: str(list(h['birthDates'])[0]),
+          suspicion: topics.includes('role.pep') || topics.includes('role.rca') ? 'PEP' : 'SANCTION',
+          reason: str(h['explanation']),
+          listNumber: str(h['ref']),
+          listName: str(lists[0]?.title) ?? str(h['listId']),
+          score: Number(h['score'] ?? 0),
+          isPerson: true,
+          checkDate: checkedAt?.toISOString() ?? null,
+        };
+      }),
     },
   ];
 }
@@ -138,13 +157,17 @@ export function webhookBody(
 ) {
   const { final, status, checks } = statusOf(session, attempt);
   const ip = str(session.collected.ip);
+  const aml = amlBlock(checks, scanRef, attempt?.decidedAt ?? null);
   return {
     final,
     platform: 'PC',
     status,
     data: dataBlock(session, attempt, extra, duplicateScanRefs),
     fileUrls: {},
-    aml: amlBlock(checks, scanRef),
+    // Current iDenfy webhooks say `AML`/`LID`; the original ones said `aml`/`lid`. Both are sent.
+    AML: aml,
+    LID: [],
+    aml,
     lid: [],
     scanRef,
     externalRef: extra.externalRef ?? null,

@@ -17,8 +17,8 @@ import { applyDummyResult } from '../../usecases/sessions/dummy-result.ts';
 import { findSessionOrThrow } from '../../usecases/sessions/find-session.ts';
 import { journeyUrl } from '../../usecases/sessions/present-session.ts';
 import { workflowVariant } from '../../usecases/workflows/workflow-variant.ts';
+import { toAlpha3 } from '../countries.ts';
 import { externalIdFor, resolveExternalId } from '../ids.ts';
-import { toAlpha3 } from '../veriff/present.ts';
 import { coreDocumentType, DUMMY_STATUSES, IdenfyError, IMAGE_KEYS } from './codes.ts';
 import { dataBlock, duplicateScanRefs, type IdenfySessionExtra, statusBody } from './present.ts';
 
@@ -123,7 +123,12 @@ interface CheckOptions {
   ageLimit?: number | undefined;
   countries?: string[] | undefined;
   documentTypes?: string[] | undefined;
+  /** `tokenType: DOCUMENT`: the document alone, no selfie. */
+  documentOnly?: boolean | undefined;
 }
+
+/** The checks that need a selfie; a document-only token runs none of them (and the journey asks for none). */
+const SELFIE_CHECKS = ['face-match', 'liveness', 'active-liveness', 'face-duplicates'];
 
 /**
  * The default workflow's checks with the token's switches applied: a switch that is true adds the check that
@@ -149,6 +154,14 @@ function editChecks(o: CheckOptions) {
       if (black === false) step.reasonActions = { ...step.reasonActions, FACE_BLOCKLISTED: 'none' };
     } else if (dup === false && black === false) {
       toggle('face-duplicates', false);
+    }
+    if (o.documentOnly) {
+      out = out.filter((c) => !SELFIE_CHECKS.includes(c.type));
+      for (const c of out) {
+        const required = c.config['required'];
+        if (c.type === 'image-quality' && Array.isArray(required))
+          c.config = { ...c.config, required: required.filter((r) => r !== 'face') };
+      }
     }
     if (o.ageLimit !== undefined || o.countries || o.documentTypes) {
       let doc = out.find((c) => c.type === 'document');
@@ -263,8 +276,10 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
     },
     async (request, reply) => {
       const body = bodyOf(request);
-      const clientId = body['clientId'] ?? body['personScanRef'];
-      if (clientId === undefined || clientId === null || clientId === '') throw missing('clientId');
+      const rawClientId = body['clientId'] ?? body['personScanRef'];
+      if (rawClientId === undefined || rawClientId === null || rawClientId === '') throw missing('clientId');
+      // iDenfy's own examples send a number (`clientId=1`); it is kept as its decimal string.
+      const clientId = Number.isSafeInteger(rawClientId) ? String(rawClientId) : rawClientId;
       if (typeof clientId !== 'string' || clientId.length > 100 || !/^[\x20-\x7e]+$/.test(clientId))
         throw bad('clientId must be at most 100 ASCII characters.');
       const name = (field: string) => {
@@ -325,10 +340,13 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
       };
       // Features openidv does not have: refused clearly rather than silently skipped.
       const tokenType = optionalString(body, 'tokenType', 40) ?? 'IDENTIFICATION';
-      if (tokenType !== 'IDENTIFICATION')
+      if (tokenType !== 'IDENTIFICATION' && tokenType !== 'DOCUMENT')
         throw bad(
-          `tokenType ${tokenType} is not supported: openidv runs document + selfie (IDENTIFICATION) verifications. See docs/compat/idenfy.md.`,
+          `tokenType ${tokenType} is not supported: openidv runs document + selfie (IDENTIFICATION) and document-only (DOCUMENT) verifications. See docs/compat/idenfy.md.`,
         );
+      options.documentOnly = tokenType === 'DOCUMENT';
+      if (options.documentOnly && (options.checkDuplicateFaces || options.checkFaceBlacklist))
+        throw bad('checkDuplicateFaces and checkFaceBlacklist need a selfie; tokenType DOCUMENT takes none.');
       if (optionalBoolean(body, 'nfcRequired') === true)
         throw bad(
           'nfcRequired is not supported: openidv does not read NFC chips. See docs/compat/idenfy.md.',
@@ -502,20 +520,22 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
   app.post(
     '/api/v2/process',
     {
-      bodyLimit: Math.ceil((platform.config.uploadLimitBytes * 4) / 3) * 4 + 65_536,
+      // Base64 images, one per key.
+      bodyLimit:
+        Math.ceil((platform.config.uploadLimitBytes * 4) / 3) * Object.keys(IMAGE_KEYS).length + 65_536,
       validatorCompiler: noValidation,
       schema: {
         tags,
         summary: 'Direct processing (iDenfy POST /api/v2/process)',
         description:
-          'Body `{authToken, country, documentType, images:{FRONT, BACK, FACE, UTILITY_BILL}}` with base64 JPEG/PNG images: adds them to the token’s verification and submits it; the result comes by webhook. `token` is accepted for `authToken`; `skipAnalysis` is accepted and has no effect (openidv does not refuse photos before its checks).',
+          'Body `{authToken, country, documentType, images:{FRONT, BACK, FACE, UTILITY_BILL, PASSPORT_COVER}}` with base64 JPEG/PNG images: adds them to the token’s verification and submits it; a bare 200 answers, the result comes by webhook. `token` is accepted for `authToken`; `skipAnalysis` is accepted and has no effect (openidv does not refuse photos before its checks).',
         security: [],
         headers: authHeaders,
         body: z.object({ authToken: z.string(), images: z.record(z.string(), z.string()) }).passthrough(),
-        response: { 200: anyBody, ...fail(400, 401, 404, 413) },
+        response: { 200: z.null().describe('Empty body.'), ...fail(400, 401, 404, 413) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = bodyOf(request);
       const token = body['authToken'] ?? body['token'];
       if (token === undefined || token === null || token === '') throw missing('authToken');
@@ -569,11 +589,8 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
         selectedDocumentType: documentType ?? null,
       });
       await changeSessionStatus(platform, session, 'submitted', actorOf(request));
-      return {
-        message: 'Images accepted for processing.',
-        scanRef: link.externalId,
-        clientId: extraOf(link).clientId,
-      };
+      // As documented: success is a bare 200; the result comes by webhook.
+      return reply.code(200).send();
     },
   );
 
@@ -609,6 +626,18 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
       return reply.code(200).send();
     },
   );
+
+  // iDenfy's API is POST only; other methods on its paths answer its METHOD_NOT_ALLOWED.
+  for (const path of ['token', 'status', 'data', 'process', 'delete']) {
+    app.route({
+      method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+      url: `/api/v2/${path}`,
+      schema: { hide: true },
+      handler: async () => {
+        throw new IdenfyError(405, 'METHOD_NOT_ALLOWED', 'Wrong HTTP method: use POST.');
+      },
+    });
+  }
 }
 
 function sendError(reply: FastifyReply, e: IdenfyError): FastifyReply {

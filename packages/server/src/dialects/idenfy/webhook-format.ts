@@ -24,6 +24,18 @@ async function render(input: RenderInput): Promise<string | null> {
 }
 
 /**
+ * iDenfy's `Idenfy-Event-Type` for a rendered body: the expiry, a person's result, or the automatic one (whose
+ * `final` says whether a person's result will follow). Read back from the body because the header is computed
+ * per attempt from the stored bytes.
+ */
+export function eventType(body: string): string {
+  const b = JSON.parse(body) as { status?: { overall?: string; manualDocument?: string | null } };
+  if (b.status?.overall === 'EXPIRED') return 'IDENTIFICATION_EXPIRED';
+  // A person's result always carries manualDocument (see manualParts); the engine's never does.
+  return b.status?.manualDocument ? 'IDENTIFICATION_MANUAL_FINISHED' : 'IDENTIFICATION_AUTO_FINISHED';
+}
+
+/**
  * iDenfy's result webhook: one body shape for every outcome (auto result, manual result, expiry), with `final`
  * telling whether more will follow, signed with `Idenfy-Signature` = hex HMAC-SHA256 of the exact body with the
  * credential's secret (iDenfy's callback signing key).
@@ -35,6 +47,7 @@ export const idenfyWebhookFormat: WebhookFormat = {
   headers({ secret, body }) {
     return {
       'user-agent': 'openidv-webhooks/1 (idenfy dialect)',
+      'idenfy-event-type': eventType(body),
       'idenfy-signature': idenfySignature(secret, body),
     };
   },

@@ -1,22 +1,7 @@
 import type { Attempt, CheckResult, Session } from '@openidv/domain';
-import countries from 'i18n-iso-countries';
 import { presentDecision } from '../../usecases/sessions/present-session.ts';
+import { toAlpha2 } from '../countries.ts';
 import { veriffDocumentType, veriffReason, veriffStatus } from './codes.ts';
-
-/** Documents print ISO alpha-3 (and "D" for Germany); Veriff speaks alpha-2. */
-export function toAlpha2(code: unknown): string | null {
-  if (typeof code !== 'string' || !code) return null;
-  const c = code.replace(/</g, '').toUpperCase();
-  if (c.length === 2) return c;
-  if (c === 'D') return 'DE';
-  return countries.alpha3ToAlpha2(c) ?? c;
-}
-
-export function toAlpha3(code: string | undefined): string | undefined {
-  if (!code) return undefined;
-  const c = code.toUpperCase();
-  return c.length === 2 ? (countries.alpha2ToAlpha3(c) ?? c) : c;
-}
 
 export interface VeriffIds {
   session: string;

@@ -16,12 +16,12 @@ import { type CreateSessionInput, createSession } from '../../usecases/sessions/
 import { deleteSession } from '../../usecases/sessions/delete-session.ts';
 import { findSessionOrThrow } from '../../usecases/sessions/find-session.ts';
 import { journeyUrl } from '../../usecases/sessions/present-session.ts';
+import { toAlpha3 } from '../countries.ts';
 import { externalIdFor, resolveExternalId } from '../ids.ts';
 import { contextName, coreDocumentType, VERIFF_CONTEXTS, VeriffError, veriffStatus } from './codes.ts';
 import {
   decisionBody,
   personBody,
-  toAlpha3,
   type VeriffSessionExtra,
   verificationBody,
   watchlistBody,
