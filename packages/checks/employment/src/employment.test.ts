@@ -105,6 +105,46 @@ describe('reading income documents', () => {
     ]);
   });
 
+  it('reads a contract: employer, employee, job title and start date', () => {
+    const f = readFields(
+      [
+        'Contract of Employment',
+        'Employer: Initech Limited',
+        'Employee: Jane Smith   Job title: Software Engineer',
+        'Start date: 1st March 2021',
+      ].map((text) => ({ text, confidence: 1 })),
+      'pdf-text',
+    );
+    expect(f).toMatchObject({
+      kind: 'contract',
+      employerName: { value: 'Initech Limited' },
+      employeeName: { value: 'Jane Smith' },
+      jobTitle: { value: 'Software Engineer' },
+      startDate: { value: '2021-03-01' },
+      payments: [],
+    });
+  });
+
+  it('reads an SA302 tax calculation: the taxpayer, the UTR, the year and the employment income', () => {
+    const f = readFields(
+      [
+        'SA302 Tax calculation',
+        'Taxpayer name: Jane Smith',
+        'Unique Taxpayer Reference: 1234567890',
+        'Year ended 5 April 2024',
+        'Pay from all employments £41,250.00',
+      ].map((text) => ({ text, confidence: 1 })),
+      'pdf-text',
+    );
+    expect(f).toMatchObject({
+      kind: 'sa302',
+      employeeName: { value: 'Jane Smith' },
+      taxReference: { value: '1234567890' },
+      taxYearEnd: { value: '2024-04-05' },
+      grossPay: { value: 41250 },
+    });
+  });
+
   it('reads dates as UK documents print them and drops impossible ones', () => {
     expect(findDates('05/04/2024, 2023-12-01, 3rd March 2022, 31 Sept 2024, 30/02/2024')).toEqual([
       '2024-04-05',

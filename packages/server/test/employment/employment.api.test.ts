@@ -214,6 +214,12 @@ describe.each(await testDialects())('employment verification over the API (%s)',
       employment: { declared: [{ employer: 'X', startDate: '2020-01-01', endDate: '2019-01-01' }] },
     });
     expect(backwards.status).toBe(400);
+    const income = await api.json('POST', '/v1/sessions', { ...body, type: 'income' });
+    expect(income.status).toBe(201);
+    expect(income.body.type).toBe('income');
+    const stray = await api.json('POST', '/v1/sessions', { employment: body.employment });
+    expect(stray.status).toBe(400);
+    expect(stray.body.error.message).toContain('only for sessions of type employment or income');
     const identity = await api.json('POST', '/v1/sessions', {});
     expect(identity.body.type).toBe('identity');
     expect((await api.json('GET', `/v1/sessions/${identity.body.id}/employment`)).status).toBe(404);
