@@ -187,6 +187,27 @@ describe('flags', () => {
     ]);
   });
 
+  it("does not flag a contract's end date ahead, but does flag its signing date ahead", async () => {
+    const contract = (signed: string) =>
+      textPdf([
+        'Contract of Employment',
+        'Employee: Jane Smith',
+        'Start date: 01/02/2024',
+        'End date: 31/01/2026',
+        `Signed on ${signed}`,
+      ]);
+    const fixedTerm = await readIncomeDocument(await contract('15/01/2024'), 'application/pdf', {
+      now,
+      expectedName: jane,
+    });
+    expect(fixedTerm.ok && fixedTerm.reading.flags).toEqual([]);
+    const backdated = await readIncomeDocument(await contract('15/01/2025'), 'application/pdf', {
+      now,
+      expectedName: jane,
+    });
+    expect(backdated.ok && backdated.reading.flags.map((f) => f.code)).toEqual([FLAG_CODES.FUTURE_DATE]);
+  });
+
   it("flags a PDF whose text layer says other figures than its page's image (edited), and not an honest scan", async () => {
     const honest = await readIncomeDocument(
       await scannedPdf(slip('31/01/2024'), slip('31/01/2024')),
