@@ -230,6 +230,26 @@ describe.each(await testDialects())('employment verification over the API (%s)',
     ).toBe(true);
   });
 
+  it('documents every employment route, its schemas and its error code in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${env.base}/openapi.json`)).json()) as Json;
+    for (const path of [
+      '/v1/sessions/{id}/employment',
+      '/v1/sessions/{id}/report.pdf',
+      '/j/{token}/api/employment',
+      '/j/{token}/api/employment/connections',
+      '/j/{token}/api/employment/documents',
+      '/j/employment/callback',
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['EmploymentResult', 'EmploymentJourney']),
+    );
+    expect(doc.info.description).toContain('EMPLOYMENT_RESULT_PENDING');
+    const create = doc.paths['/v1/sessions'].post.requestBody.content['application/json'].schema;
+    expect(JSON.stringify(create)).toContain('maxGapDays');
+  });
+
   it('erases the declared history, connections and result when the session is deleted', async () => {
     const c = await candidate();
     await c.j('POST', 'consent', { accept: true });
