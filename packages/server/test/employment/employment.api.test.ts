@@ -230,6 +230,28 @@ describe.each(await testDialects())('employment verification over the API (%s)',
     ).toBe(true);
   });
 
+  it('combines identity and employment in one journey when the workflow has both kinds of checks', async () => {
+    const wf = await env.server.api.json('POST', '/v1/workflows', {
+      name: 'Identity and employment',
+      checks: [
+        { type: 'image-quality', config: { required: ['document-front', 'face'] } },
+        { type: 'employment', config: {} },
+      ],
+    });
+    expect(wf.status).toBe(201);
+    const c = await candidate(employmentSessionBody(wf.body.id));
+    await c.j('POST', 'consent', { accept: true });
+    const state = await c.j('GET', 'session');
+    expect(state.body).toMatchObject({
+      type: 'employment',
+      plan: { document: expect.anything(), selfie: expect.anything() },
+    });
+    expect((await c.j('GET', 'employment')).body.declared).toHaveLength(2);
+    const early = await c.j('POST', 'submit');
+    expect(early.status).toBe(400);
+    expect(early.body.error.details.missing).toEqual(['document-front', 'face']);
+  });
+
   it('documents every employment route, its schemas and its error code in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${env.base}/openapi.json`)).json()) as Json;
     for (const path of [
