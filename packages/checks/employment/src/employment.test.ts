@@ -360,6 +360,7 @@ describe('timeline and comparison with the declaration', () => {
       { declaredId: 'c', employer: 'Initech', status: 'unverified', differences: [], evidence: [] },
     ]);
     expect(result.gaps).toEqual([{ from: '2023-06-30', to: '2024-01-01', days: 184 }]);
+    expect(result.undeclared).toEqual([]);
     expect(compareWithDeclaration(declared, [], { ...options, maxGapDays: 200 }).gaps).toEqual([]);
   });
 
@@ -384,6 +385,26 @@ describe('timeline and comparison with the declaration', () => {
       status: 'partly_verified',
       differences: ['Declared income 60000 a year; the evidence shows 39000 (35% apart).'],
     });
+  });
+
+  it('lists the jobs the evidence shows that were not declared', () => {
+    const item = (employer: string) => ({
+      employer,
+      jobTitle: null,
+      startDate: '2022-01-31',
+      endDate: '2022-06-30',
+      annualGross: null,
+      payments: [],
+      sources: [],
+      confidence: 1,
+    });
+    const result = compareWithDeclaration(
+      [{ id: 'b', employer: 'Acme', startDate: '2022-01-01', endDate: '2022-06-30' }],
+      [item('Acme Ltd'), item('Hidden Employer plc')],
+      options,
+    );
+    expect(result.employments[0]!.status).toBe('verified');
+    expect(result.undeclared).toEqual([1]);
   });
 
   it('tells employers apart by name, ignoring legal suffixes', () => {

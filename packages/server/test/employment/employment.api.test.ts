@@ -116,6 +116,7 @@ describe.each(await testDialects())('employment verification over the API (%s)',
       },
     ]);
     expect(result.body.gaps).toHaveLength(1);
+    expect(result.body.undeclared).toEqual([]);
     expect(result.body.gaps[0].from).toBe('2023-06-30');
     expect(result.body.connections).toEqual([
       {

@@ -110,7 +110,10 @@ function wrap(font: PDFFont, text: string, size: number, width: number): string[
 const money = (n: number | null | undefined) =>
   n === null || n === undefined
     ? '-'
-    : n.toLocaleString('en-GB', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+    : n.toLocaleString('en-GB', {
+        minimumFractionDigits: Number.isInteger(n) ? 0 : 2,
+        maximumFractionDigits: 2,
+      });
 
 /** The report a business downloads: the comparison with the declaration, the timeline and its evidence. */
 export async function renderEmploymentReport(
@@ -159,6 +162,17 @@ export async function renderEmploymentReport(
         `Evidence: ${sources.map((s) => (s.kind === 'connector' ? `data source ${s.sourceName}` : `${s.documentKind} ${s.mediaId}`)).join(', ')}`,
         { indent: 12, colour: 'muted' },
       );
+    }
+    w.gap(4);
+  }
+  const undeclared = result.undeclared.flatMap((i) => result.timeline[i] ?? []);
+  if (undeclared.length) {
+    w.line('Shown by the evidence but not declared', { size: 13, bold: true });
+    for (const u of undeclared) {
+      w.line(`${u.employer}, ${u.startDate ?? '?'} to ${u.endDate ?? '?'}`, {
+        indent: 12,
+        colour: 'partly_verified',
+      });
     }
     w.gap(4);
   }
