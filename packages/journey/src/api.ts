@@ -17,6 +17,7 @@ export type ProgressStep =
 
 export interface JourneyState {
   reference: string;
+  type: 'identity' | 'employment' | 'income';
   phase: Phase;
   status: string;
   resubmission: boolean;
@@ -70,6 +71,23 @@ export interface EidSignIn {
   id: string;
   status: 'pending' | 'completed' | 'failed';
   errorCode?: string;
+}
+
+/** An employment or income journey: the declared jobs and how each can be proven. */
+export interface EmploymentState {
+  businessName: string;
+  sources: { id: string; name: string }[];
+  declared: {
+    id: string;
+    employer: string;
+    jobTitle: string | null;
+    startDate: string;
+    endDate: string | null;
+    connectedSource: string | null;
+    failedSources: string[];
+    nextSource: string | null;
+    offerDocuments: boolean;
+  }[];
 }
 
 export interface Progress {
@@ -131,6 +149,17 @@ export const api = {
   eidSignIn: (id: string) => call<EidSignIn>(`eid/sign-ins/${encodeURIComponent(id)}`),
   challenge: () =>
     call<{ id: string; steps: ChallengeStep[]; issuedAt: string }>('liveness-challenge', { method: 'POST' }),
+  employment: () => call<EmploymentState>('employment'),
+  connect: (sourceId: string, declaredId: string) =>
+    call<{ connectionId: string; authorizationUrl: string }>(
+      'employment/connections',
+      json({ sourceId, declaredId }),
+    ),
+  uploadIncomeDocument(file: File) {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return call<{ id: string }>('employment/documents', { method: 'POST', body: form });
+  },
   upload(context: string, blob: Blob) {
     const form = new FormData();
     form.append('context', context);

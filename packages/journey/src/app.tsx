@@ -3,6 +3,7 @@ import {
   ApiError,
   api,
   apiBase,
+  type EmploymentState,
   type JourneyState,
   type Progress,
   type ProgressStep,
@@ -26,6 +27,7 @@ type Screen =
   | { name: 'document'; side: Side }
   | { name: 'selfie' }
   | { name: 'questionnaire' }
+  | { name: 'employment' }
   | { name: 'summary' }
   | { name: 'done' }
   | { name: 'cancelled' }
@@ -84,6 +86,7 @@ function resume(s: JourneyState, docType: string | null): Screen {
   }
   if (s.plan.selfie && !s.uploaded.includes('face')) return { name: 'selfie' };
   if (ask) return { name: 'questionnaire' };
+  if (s.type !== 'identity' && recall('employmentDone') !== '1') return { name: 'employment' };
   return { name: 'summary' };
 }
 
@@ -112,6 +115,7 @@ function progressStep(screen: Screen): ProgressStep | null {
 
 export function App() {
   const [state, setState] = useState<JourneyState | null>(null);
+  const [employment, setEmployment] = useState<EmploymentState | null>(null);
   const [screen, setScreen] = useState<Screen>({ name: 'loading' });
   const [chosenLang, setChosenLang] = useState<string | null>(recall('lang'));
   const [docType, setDocType] = useState<string | null>(recall('docType'));
@@ -132,6 +136,7 @@ export function App() {
   const load = useCallback(async (afterHandoff = false) => {
     try {
       const s = await api.state();
+      if (s.type !== 'identity') setEmployment(await api.employment());
       setState(s);
       applyBrand(s.application.primaryColor);
       const next = resume(s, recall('docType'));
@@ -142,6 +147,8 @@ export function App() {
         isDesktop() &&
         // eID has its own QR code: the phone that holds the eID signs in while this page follows.
         !s.eid?.providers.length &&
+        // Only photos need the phone; an employment-only journey is as good on the desktop.
+        (s.plan.document !== null || s.plan.selfie !== null) &&
         ['consent', 'questionnaire', 'doctype', 'document'].includes(next.name);
       // Most sessions have no questionnaire: its code loads only for those that do, ahead of the step.
       if (s.plan.questionnaire) void loadQuestionnaire();
@@ -316,6 +323,7 @@ export function App() {
           <Consent
             t={t}
             state={state!}
+            employment={employment}
             onAnswer={async (accept) => {
               const s = await api.consent(accept, lang);
               if (accept) notifyParent('started');
@@ -406,6 +414,18 @@ export function App() {
             }}
           />
         );
+      case 'employment':
+        return (
+          <Employment
+            t={t}
+            employment={employment!}
+            onChange={setEmployment}
+            onDone={() => {
+              remember('employmentDone', '1');
+              setScreen({ name: 'summary' });
+            }}
+          />
+        );
       case 'summary':
         return (
           <Summary
@@ -473,8 +493,13 @@ const CHECK_TEXT: Record<
   eid: 'check_eid',
 };
 
-function Consent(props: { t: Translate; state: JourneyState; onAnswer(accept: boolean): Promise<void> }) {
-  const { t, state } = props;
+function Consent(props: {
+  t: Translate;
+  state: JourneyState;
+  employment: EmploymentState | null;
+  onAnswer(accept: boolean): Promise<void>;
+}) {
+  const { t, state, employment } = props;
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(false);
@@ -508,9 +533,26 @@ function Consent(props: { t: Translate; state: JourneyState; onAnswer(accept: bo
   }
   return (
     <section class="screen" aria-labelledby="h">
-      <Heading>{t('consentTitle')}</Heading>
+      <Heading>{employment ? t('employmentConsentTitle') : t('consentTitle')}</Heading>
       {state.resubmission && <p class="warn">{t('resubmitNotice')}</p>}
-      <p>{t('consentIntro', { name })}</p>
+      {employment ? (
+        <>
+          <p>{t('employmentConsentIntro', { name: employment.businessName })}</p>
+          {employment.sources.length > 0 && (
+            <>
+              <p>{t('employmentConsentSources', { name: employment.businessName })}</p>
+              <ul class="checks">
+                {employment.sources.map((s) => (
+                  <li key={s.id}>{s.name}</li>
+                ))}
+              </ul>
+            </>
+          )}
+          <p>{t('employmentConsentDocuments')}</p>
+        </>
+      ) : (
+        <p>{t('consentIntro', { name })}</p>
+      )}
       {checks.length > 0 && (
         <>
           <h2>{t('consentWhat')}</h2>
@@ -654,6 +696,11 @@ function Summary(props: {
             {t('item_questionnaire')} <span class="tick">✓ {t('done_item')}</span>
           </li>
         )}
+        {state.type !== 'identity' && (
+          <li>
+            {t('item_employment')} <span class="tick">✓ {t('done_item')}</span>
+          </li>
+        )}
       </ul>
       {error && (
         <p class="error" role="alert">
@@ -705,6 +752,114 @@ function LazyQuestionnaire(props: Parameters<typeof import('./questionnaire.tsx'
       </p>
     );
   return <mod.QuestionnaireStep {...props} />;
+}
+
+/**
+ * Each declared job with its way of proof: the next data source in the workflow's order (a source that failed is
+ * not offered again; its failure is shown and documents are offered instead), or documents.
+ */
+function Employment(props: {
+  t: Translate;
+  employment: EmploymentState;
+  onChange(e: EmploymentState): void;
+  onDone(): void;
+}) {
+  const { t, employment } = props;
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [uploaded, setUploaded] = useState<Record<string, number>>(() =>
+    Object.fromEntries(employment.declared.map((d) => [d.id, Number(recall(`docs:${d.id}`) ?? 0)])),
+  );
+  const sourceName = (id: string) => employment.sources.find((s) => s.id === id)?.name ?? id;
+  const connect = async (sourceId: string, declaredId: string) => {
+    setBusy(declaredId);
+    setError(null);
+    try {
+      const { authorizationUrl } = await api.connect(sourceId, declaredId);
+      location.assign(authorizationUrl);
+    } catch (e) {
+      setError(e instanceof ApiError && e.status ? e.message : t('errorText'));
+      setBusy(null);
+      props.onChange(await api.employment().catch(() => employment));
+    }
+  };
+  const upload = async (declaredId: string, files: FileList | null) => {
+    if (!files?.length) return;
+    setBusy(declaredId);
+    setError(null);
+    try {
+      for (const file of Array.from(files)) await api.uploadIncomeDocument(file);
+      const count = (uploaded[declaredId] ?? 0) + files.length;
+      remember(`docs:${declaredId}`, String(count));
+      setUploaded({ ...uploaded, [declaredId]: count });
+    } catch (e) {
+      setError(e instanceof ApiError && e.status ? e.message : t('errorText'));
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <section class="screen" aria-labelledby="h">
+      <Heading>{t('employmentTitle')}</Heading>
+      <p>{t('employmentIntro')}</p>
+      <ul class="jobs">
+        {employment.declared.map((d) => (
+          <li key={d.id} class="job">
+            <h2>{d.employer}</h2>
+            <p class="muted">
+              {[d.jobTitle, `${d.startDate} – ${d.endDate ?? t('employmentNow')}`].filter(Boolean).join(', ')}
+            </p>
+            {d.connectedSource ? (
+              <p class="tick">✓ {t('employmentConnected', { source: sourceName(d.connectedSource) })}</p>
+            ) : (
+              <>
+                {d.failedSources.map((f) => (
+                  <p key={f} class="warn" role="status">
+                    {t('employmentFailed', { source: sourceName(f) })}
+                  </p>
+                ))}
+                {d.nextSource && (
+                  <div class="actions">
+                    <button
+                      type="button"
+                      class="primary"
+                      disabled={busy !== null}
+                      onClick={() => connect(d.nextSource!, d.id)}
+                    >
+                      {t('employmentConnect', { source: sourceName(d.nextSource) })}
+                    </button>
+                  </div>
+                )}
+                <label class="upload">
+                  {t('employmentUpload')}
+                  <input
+                    type="file"
+                    multiple
+                    accept="application/pdf,image/*"
+                    disabled={busy !== null}
+                    onChange={(e) => upload(d.id, (e.currentTarget as HTMLInputElement).files)}
+                  />
+                </label>
+                {(uploaded[d.id] ?? 0) > 0 && (
+                  <p class="tick">✓ {t('employmentUploaded', { count: uploaded[d.id]! })}</p>
+                )}
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="actions">
+        <button type="button" class="primary" disabled={busy !== null} onClick={props.onDone}>
+          {t('employmentContinue')}
+        </button>
+      </div>
+    </section>
+  );
 }
 
 function Handoff(props: { t: Translate; onHere(): void; onProgress(p: Progress): void }) {

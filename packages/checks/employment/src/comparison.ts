@@ -97,7 +97,7 @@ export function compareWithDeclaration(
   declared: DeclaredEmployment[],
   timeline: VerifiedEmployment[],
   options: ComparisonOptions,
-): { employments: EmploymentComparison[]; gaps: Gap[] } {
+): { employments: EmploymentComparison[]; gaps: Gap[]; undeclared: number[] } {
   const employments = declared.map((job): EmploymentComparison => {
     const evidence = timeline.flatMap((item, i) => (sameEmployer(item.employer, job.employer) ? [i] : []));
     if (!evidence.length) {
@@ -150,7 +150,10 @@ export function compareWithDeclaration(
       evidence,
     };
   });
-  return { employments, gaps: declaredGaps(declared, options) };
+  // Jobs the evidence shows that the candidate did not declare: worth a question, not a verdict.
+  const used = new Set(employments.flatMap((e) => e.evidence));
+  const undeclared = timeline.flatMap((_, i) => (used.has(i) ? [] : [i]));
+  return { employments, gaps: declaredGaps(declared, options), undeclared };
 }
 
 /** Breaks between declared jobs (and since the last one ended) longer than the allowed gap. */

@@ -1,5 +1,4 @@
 import { decodeImage, type RgbImage, readPageText } from '@openidv/document-reader';
-import { extractImages, extractTextItems, getDocumentProxy } from 'unpdf';
 
 /** A line of a document's text with how sure the reader is of it (1 for a PDF's own text layer). */
 export interface DocumentLine {
@@ -44,6 +43,8 @@ export async function readDocumentText(
 async function readPdf(
   bytes: Buffer,
 ): Promise<{ ok: true; text: DocumentText } | { ok: false; error: DocumentTextError }> {
+  // pdf.js is loaded on the first PDF: processes that never read one (the CLI) do not pay for it.
+  const { extractImages, extractTextItems, getDocumentProxy } = await import('unpdf');
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
     // pdf.js takes ownership of the buffer it is given; a copy keeps the caller's bytes intact.

@@ -105,6 +105,46 @@ describe('reading income documents', () => {
     ]);
   });
 
+  it('reads a contract: employer, employee, job title and start date', () => {
+    const f = readFields(
+      [
+        'Contract of Employment',
+        'Employer: Initech Limited',
+        'Employee: Jane Smith   Job title: Software Engineer',
+        'Start date: 1st March 2021',
+      ].map((text) => ({ text, confidence: 1 })),
+      'pdf-text',
+    );
+    expect(f).toMatchObject({
+      kind: 'contract',
+      employerName: { value: 'Initech Limited' },
+      employeeName: { value: 'Jane Smith' },
+      jobTitle: { value: 'Software Engineer' },
+      startDate: { value: '2021-03-01' },
+      payments: [],
+    });
+  });
+
+  it('reads an SA302 tax calculation: the taxpayer, the UTR, the year and the employment income', () => {
+    const f = readFields(
+      [
+        'SA302 Tax calculation',
+        'Taxpayer name: Jane Smith',
+        'Unique Taxpayer Reference: 1234567890',
+        'Year ended 5 April 2024',
+        'Pay from all employments £41,250.00',
+      ].map((text) => ({ text, confidence: 1 })),
+      'pdf-text',
+    );
+    expect(f).toMatchObject({
+      kind: 'sa302',
+      employeeName: { value: 'Jane Smith' },
+      taxReference: { value: '1234567890' },
+      taxYearEnd: { value: '2024-04-05' },
+      grossPay: { value: 41250 },
+    });
+  });
+
   it('reads dates as UK documents print them and drops impossible ones', () => {
     expect(findDates('05/04/2024, 2023-12-01, 3rd March 2022, 31 Sept 2024, 30/02/2024')).toEqual([
       '2024-04-05',
@@ -145,6 +185,27 @@ describe('flags', () => {
         message: expect.stringContaining('2024-07-31'),
       }),
     ]);
+  });
+
+  it("does not flag a contract's end date ahead, but does flag its signing date ahead", async () => {
+    const contract = (signed: string) =>
+      textPdf([
+        'Contract of Employment',
+        'Employee: Jane Smith',
+        'Start date: 01/02/2024',
+        'End date: 31/01/2026',
+        `Signed on ${signed}`,
+      ]);
+    const fixedTerm = await readIncomeDocument(await contract('15/01/2024'), 'application/pdf', {
+      now,
+      expectedName: jane,
+    });
+    expect(fixedTerm.ok && fixedTerm.reading.flags).toEqual([]);
+    const backdated = await readIncomeDocument(await contract('15/01/2025'), 'application/pdf', {
+      now,
+      expectedName: jane,
+    });
+    expect(backdated.ok && backdated.reading.flags.map((f) => f.code)).toEqual([FLAG_CODES.FUTURE_DATE]);
   });
 
   it("flags a PDF whose text layer says other figures than its page's image (edited), and not an honest scan", async () => {
@@ -299,6 +360,7 @@ describe('timeline and comparison with the declaration', () => {
       { declaredId: 'c', employer: 'Initech', status: 'unverified', differences: [], evidence: [] },
     ]);
     expect(result.gaps).toEqual([{ from: '2023-06-30', to: '2024-01-01', days: 184 }]);
+    expect(result.undeclared).toEqual([]);
     expect(compareWithDeclaration(declared, [], { ...options, maxGapDays: 200 }).gaps).toEqual([]);
   });
 
@@ -323,6 +385,26 @@ describe('timeline and comparison with the declaration', () => {
       status: 'partly_verified',
       differences: ['Declared income 60000 a year; the evidence shows 39000 (35% apart).'],
     });
+  });
+
+  it('lists the jobs the evidence shows that were not declared', () => {
+    const item = (employer: string) => ({
+      employer,
+      jobTitle: null,
+      startDate: '2022-01-31',
+      endDate: '2022-06-30',
+      annualGross: null,
+      payments: [],
+      sources: [],
+      confidence: 1,
+    });
+    const result = compareWithDeclaration(
+      [{ id: 'b', employer: 'Acme', startDate: '2022-01-01', endDate: '2022-06-30' }],
+      [item('Acme Ltd'), item('Hidden Employer plc')],
+      options,
+    );
+    expect(result.employments[0]!.status).toBe('verified');
+    expect(result.undeclared).toEqual([1]);
   });
 
   it('tells employers apart by name, ignoring legal suffixes', () => {

@@ -57,7 +57,9 @@ export async function readIncomeDocument(
 
   const tolerance = (options.futureToleranceDays ?? 1) * 86_400_000;
   const limit = new Date(options.now.getTime() + tolerance).toISOString().slice(0, 10);
-  const future = [...new Set(fields.dates.map((d) => d.value).filter((d) => d > limit))];
+  // A contract's start and end may lie ahead (a fixed term, a job not started yet); every other date is history.
+  const ahead = new Set([fields.startDate?.value, fields.endDate?.value]);
+  const future = [...new Set(fields.dates.map((d) => d.value).filter((d) => d > limit && !ahead.has(d)))];
   if (future.length) {
     flags.push({
       code: FLAG_CODES.FUTURE_DATE,

@@ -146,4 +146,20 @@ export const de: Dictionary = {
     'Ihre Anmeldung mit der elektronischen ID konnte nicht akzeptiert werden. Versuchen Sie es erneut oder wählen Sie einen anderen Weg.',
   eidExpired: 'Die Anmeldung hat zu lange gedauert. Bitte beginnen Sie erneut.',
   eidNotEnabled: 'Diese elektronische ID kann für diese Verifizierung nicht verwendet werden.',
+  employmentConsentTitle: 'Beschäftigung und Einkommen nachweisen',
+  employmentConsentIntro: '{name} bittet Sie, die angegebenen Stellen und Einkommen nachzuweisen.',
+  employmentConsentSources:
+    'Sie stimmen zu, dass {name} Ihre Beschäftigungs- und Einkommensdaten erhält von:',
+  employmentConsentDocuments:
+    'und aus den Dokumenten, die Sie hochladen (Gehaltsabrechnungen, P60, Vertrag, Kontoauszüge, SA302). Der Zugriff auf eine Quelle endet, sobald Ihre Daten gelesen sind.',
+  employmentTitle: 'Ihre Stellen',
+  employmentIntro: 'Verbinden Sie für jede Stelle eine Datenquelle oder laden Sie Dokumente hoch.',
+  employmentNow: 'heute',
+  employmentConnect: '{source} verbinden',
+  employmentConnected: 'Nachgewiesen durch {source}',
+  employmentFailed: '{source} konnte Ihre Daten nicht teilen. Bitte laden Sie stattdessen Dokumente hoch.',
+  employmentUpload: 'Gehaltsabrechnungen oder andere Dokumente hochladen',
+  employmentUploaded: 'Hochgeladene Dokumente: {count}',
+  employmentContinue: 'Weiter',
+  item_employment: 'Beschäftigung und Einkommen',
 };

@@ -148,6 +148,21 @@ export const en = {
   eidFailed: 'Your electronic ID sign-in could not be accepted. Try again or choose another way.',
   eidExpired: 'The sign-in took too long. Please start it again.',
   eidNotEnabled: 'This electronic ID cannot be used for this verification.',
+  employmentConsentTitle: 'Prove your employment and income',
+  employmentConsentIntro: '{name} asks you to prove the jobs and income you declared.',
+  employmentConsentSources: 'You agree that {name} receives your employment and income records from:',
+  employmentConsentDocuments:
+    'and from the documents you upload (payslips, P60, contract, bank statements, SA302). Access to a source ends once your records are read.',
+  employmentTitle: 'Your jobs',
+  employmentIntro: 'For each job, connect a data source or upload documents.',
+  employmentNow: 'now',
+  employmentConnect: 'Connect {source}',
+  employmentConnected: 'Proven by {source}',
+  employmentFailed: '{source} could not share your records. Please upload documents instead.',
+  employmentUpload: 'Upload payslips or other documents',
+  employmentUploaded: 'Documents uploaded: {count}',
+  employmentContinue: 'Continue',
+  item_employment: 'Employment and income',
 } as const;
 
 export type MessageKey = keyof typeof en;

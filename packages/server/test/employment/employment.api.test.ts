@@ -116,6 +116,7 @@ describe.each(await testDialects())('employment verification over the API (%s)',
       },
     ]);
     expect(result.body.gaps).toHaveLength(1);
+    expect(result.body.undeclared).toEqual([]);
     expect(result.body.gaps[0].from).toBe('2023-06-30');
     expect(result.body.connections).toEqual([
       {
@@ -214,6 +215,12 @@ describe.each(await testDialects())('employment verification over the API (%s)',
       employment: { declared: [{ employer: 'X', startDate: '2020-01-01', endDate: '2019-01-01' }] },
     });
     expect(backwards.status).toBe(400);
+    const income = await api.json('POST', '/v1/sessions', { ...body, type: 'income' });
+    expect(income.status).toBe(201);
+    expect(income.body.type).toBe('income');
+    const stray = await api.json('POST', '/v1/sessions', { employment: body.employment });
+    expect(stray.status).toBe(400);
+    expect(stray.body.error.message).toContain('only for sessions of type employment or income');
     const identity = await api.json('POST', '/v1/sessions', {});
     expect(identity.body.type).toBe('identity');
     expect((await api.json('GET', `/v1/sessions/${identity.body.id}/employment`)).status).toBe(404);
@@ -222,6 +229,48 @@ describe.each(await testDialects())('employment verification over the API (%s)',
         (s: Json) => s.type === 'employment',
       ),
     ).toBe(true);
+  });
+
+  it('combines identity and employment in one journey when the workflow has both kinds of checks', async () => {
+    const wf = await env.server.api.json('POST', '/v1/workflows', {
+      name: 'Identity and employment',
+      checks: [
+        { type: 'image-quality', config: { required: ['document-front', 'face'] } },
+        { type: 'employment', config: {} },
+      ],
+    });
+    expect(wf.status).toBe(201);
+    const c = await candidate(employmentSessionBody(wf.body.id));
+    await c.j('POST', 'consent', { accept: true });
+    const state = await c.j('GET', 'session');
+    expect(state.body).toMatchObject({
+      type: 'employment',
+      plan: { document: expect.anything(), selfie: expect.anything() },
+    });
+    expect((await c.j('GET', 'employment')).body.declared).toHaveLength(2);
+    const early = await c.j('POST', 'submit');
+    expect(early.status).toBe(400);
+    expect(early.body.error.details.missing).toEqual(['document-front', 'face']);
+  });
+
+  it('documents every employment route, its schemas and its error code in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${env.base}/openapi.json`)).json()) as Json;
+    for (const path of [
+      '/v1/sessions/{id}/employment',
+      '/v1/sessions/{id}/report.pdf',
+      '/j/{token}/api/employment',
+      '/j/{token}/api/employment/connections',
+      '/j/{token}/api/employment/documents',
+      '/j/employment/callback',
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['EmploymentResult', 'EmploymentJourney']),
+    );
+    expect(doc.info.description).toContain('EMPLOYMENT_RESULT_PENDING');
+    const create = doc.paths['/v1/sessions'].post.requestBody.content['application/json'].schema;
+    expect(JSON.stringify(create)).toContain('maxGapDays');
   });
 
   it('erases the declared history, connections and result when the session is deleted', async () => {

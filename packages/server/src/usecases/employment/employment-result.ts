@@ -42,6 +42,8 @@ export interface EmploymentResult {
   timeline: VerifiedEmployment[];
   comparison: EmploymentComparison[];
   gaps: Gap[];
+  /** Indexes into `timeline` of jobs the evidence shows but the candidate did not declare. */
+  undeclared: number[];
   maxGapDays: number;
   documents: DocumentSummary[];
   connections: ConnectionSummary[];
@@ -124,6 +126,7 @@ export async function storeEmploymentResult(
     timeline,
     comparison: compared.employments,
     gaps: compared.gaps,
+    undeclared: compared.undeclared,
     maxGapDays: row.settings.maxGapDays,
     documents: documents.map(summarise),
     connections: connections.map((c) => ({

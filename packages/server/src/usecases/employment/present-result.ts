@@ -18,6 +18,7 @@ export function presentEmploymentResult(session: Session, result: EmploymentResu
     timeline: result.timeline,
     comparison: result.comparison,
     gaps: result.gaps,
+    undeclared: result.undeclared,
     maxGapDays: result.maxGapDays,
     documents: result.documents,
     connections: result.connections,

@@ -1,15 +1,21 @@
 import type { Session } from '@openidv/domain';
-import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFPage, RGB } from 'pdf-lib';
 import type { EmploymentResult } from './employment-result.ts';
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 50;
 const STATUS_LABEL = { verified: 'Verified', partly_verified: 'Partly verified', unverified: 'Unverified' };
-const STATUS_COLOUR = {
-  verified: rgb(0.1, 0.5, 0.2),
-  partly_verified: rgb(0.75, 0.45, 0),
-  unverified: rgb(0.7, 0.1, 0.1),
-};
+// pdf-lib is loaded on the first report: it costs over a second of start-up otherwise, for every CLI command.
+const pdfLib = () => import('pdf-lib');
+const COLOUR = {
+  text: [0.1, 0.1, 0.1],
+  muted: [0.35, 0.35, 0.35],
+  rule: [0.7, 0.7, 0.7],
+  verified: [0.1, 0.5, 0.2],
+  partly_verified: [0.75, 0.45, 0],
+  unverified: [0.7, 0.1, 0.1],
+} as const;
+type Colour = keyof typeof COLOUR;
 
 /**
  * The standard PDF fonts only encode Windows-1252: accents are folded (Zoë → Zoe when needed) and anything else
@@ -40,17 +46,16 @@ class Writer {
   readonly doc: PDFDocument;
   readonly font: PDFFont;
   readonly bold: PDFFont;
-  constructor(doc: PDFDocument, font: PDFFont, bold: PDFFont) {
+  readonly #rgb: (r: number, g: number, b: number) => RGB;
+  constructor(doc: PDFDocument, font: PDFFont, bold: PDFFont, rgb: (r: number, g: number, b: number) => RGB) {
+    this.#rgb = rgb;
     this.doc = doc;
     this.font = font;
     this.bold = bold;
     this.page = doc.addPage(A4);
     this.y = A4[1] - MARGIN;
   }
-  line(
-    text: string,
-    opts: { size?: number; bold?: boolean; colour?: ReturnType<typeof rgb>; indent?: number } = {},
-  ) {
+  line(text: string, opts: { size?: number; bold?: boolean; colour?: Colour; indent?: number } = {}) {
     const size = opts.size ?? 10;
     const font = opts.bold ? this.bold : this.font;
     const x = MARGIN + (opts.indent ?? 0);
@@ -60,9 +65,19 @@ class Writer {
         this.page = this.doc.addPage(A4);
         this.y = A4[1] - MARGIN;
       }
-      this.page.drawText(part, { x, y: this.y - size, size, font, color: opts.colour ?? rgb(0.1, 0.1, 0.1) });
+      this.page.drawText(part, {
+        x,
+        y: this.y - size,
+        size,
+        font,
+        color: this.colour(opts.colour ?? 'text'),
+      });
       this.y -= size * 1.45;
     }
+  }
+  colour(name: Colour): RGB {
+    const [r, g, b] = COLOUR[name];
+    return this.#rgb(r, g, b);
   }
   gap(h = 8) {
     this.y -= h;
@@ -72,7 +87,7 @@ class Writer {
       start: { x: MARGIN, y: this.y },
       end: { x: A4[0] - MARGIN, y: this.y },
       thickness: 0.5,
-      color: rgb(0.7, 0.7, 0.7),
+      color: this.colour('rule'),
     });
     this.y -= 10;
   }
@@ -95,7 +110,10 @@ function wrap(font: PDFFont, text: string, size: number, width: number): string[
 const money = (n: number | null | undefined) =>
   n === null || n === undefined
     ? '-'
-    : n.toLocaleString('en-GB', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+    : n.toLocaleString('en-GB', {
+        minimumFractionDigits: Number.isInteger(n) ? 0 : 2,
+        maximumFractionDigits: 2,
+      });
 
 /** The report a business downloads: the comparison with the declaration, the timeline and its evidence. */
 export async function renderEmploymentReport(
@@ -103,6 +121,7 @@ export async function renderEmploymentReport(
   result: EmploymentResult,
   businessName: string,
 ): Promise<Buffer> {
+  const { PDFDocument, StandardFonts, rgb } = await pdfLib();
   const doc = await PDFDocument.create();
   doc.setTitle(`Employment verification ${session.id}`);
   doc.setProducer('openidv');
@@ -111,6 +130,7 @@ export async function renderEmploymentReport(
     doc,
     await doc.embedFont(StandardFonts.Helvetica),
     await doc.embedFont(StandardFonts.HelveticaBold),
+    rgb,
   );
 
   w.line(session.type === 'income' ? 'Income verification report' : 'Employment verification report', {
@@ -120,7 +140,7 @@ export async function renderEmploymentReport(
   w.line(
     `For ${businessName} - session ${session.id}${session.vendorData ? ` (${session.vendorData})` : ''}`,
   );
-  w.line(`Computed ${result.computedAt.slice(0, 16).replace('T', ' ')} UTC`, { colour: rgb(0.4, 0.4, 0.4) });
+  w.line(`Computed ${result.computedAt.slice(0, 16).replace('T', ' ')} UTC`, { colour: 'muted' });
   w.gap();
   w.rule();
 
@@ -128,7 +148,7 @@ export async function renderEmploymentReport(
   w.gap(4);
   for (const c of result.comparison) {
     const d = result.declared.find((x) => x.id === c.declaredId);
-    w.line(`${c.employer}  -  ${STATUS_LABEL[c.status]}`, { bold: true, colour: STATUS_COLOUR[c.status] });
+    w.line(`${c.employer}  -  ${STATUS_LABEL[c.status]}`, { bold: true, colour: c.status });
     if (d) {
       w.line(
         `Declared ${d.startDate} to ${d.endDate ?? 'now'}${d.jobTitle ? `, ${d.jobTitle}` : ''}${d.annualIncome !== undefined ? `, ${money(d.annualIncome)} a year` : ''}`,
@@ -140,8 +160,19 @@ export async function renderEmploymentReport(
     if (sources.length) {
       w.line(
         `Evidence: ${sources.map((s) => (s.kind === 'connector' ? `data source ${s.sourceName}` : `${s.documentKind} ${s.mediaId}`)).join(', ')}`,
-        { indent: 12, colour: rgb(0.35, 0.35, 0.35) },
+        { indent: 12, colour: 'muted' },
       );
+    }
+    w.gap(4);
+  }
+  const undeclared = result.undeclared.flatMap((i) => result.timeline[i] ?? []);
+  if (undeclared.length) {
+    w.line('Shown by the evidence but not declared', { size: 13, bold: true });
+    for (const u of undeclared) {
+      w.line(`${u.employer}, ${u.startDate ?? '?'} to ${u.endDate ?? '?'}`, {
+        indent: 12,
+        colour: 'partly_verified',
+      });
     }
     w.gap(4);
   }
@@ -177,7 +208,7 @@ export async function renderEmploymentReport(
     w.line('Documents flagged', { size: 13, bold: true });
     for (const d of flagged) {
       for (const f of d.flags)
-        w.line(`${d.kind} ${d.mediaId}: ${f.message}`, { indent: 12, colour: rgb(0.7, 0.1, 0.1) });
+        w.line(`${d.kind} ${d.mediaId}: ${f.message}`, { indent: 12, colour: 'unverified' });
     }
   }
   const failed = result.connections.filter((c) => c.status === 'failed');

@@ -55,6 +55,11 @@ export const employmentResultSchema = z
       }),
     ),
     gaps: z.array(z.object({ from: z.string(), to: z.string(), days: z.number().int() })),
+    undeclared: z
+      .array(z.number().int())
+      .describe(
+        'Indexes into `timeline` of employment the evidence shows but the candidate did not declare.',
+      ),
     maxGapDays: z.number().int(),
     documents: z.array(
       z.object({

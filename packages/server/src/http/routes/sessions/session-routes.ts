@@ -317,7 +317,7 @@ export function sessionRoutes(app: FastifyInstance, platform: Platform): void {
       schema: {
         tags,
         summary: 'Upload a photo or video',
-        description: `Either \`multipart/form-data\` with fields \`context\` and \`file\`, or JSON \`{context, content}\` with base64 content. Contexts: ${UPLOAD_CONTEXTS.join(', ')}. The type is read from the bytes: JPEG, PNG, WebP, HEIC, AVIF (and MP4/WebM/QuickTime for liveness). After submission: \`409 SESSION_NOT_ACCEPTING_MEDIA\`.`,
+        description: `Either \`multipart/form-data\` with fields \`context\` and \`file\`, or JSON \`{context, content}\` with base64 content. Contexts: ${UPLOAD_CONTEXTS.join(', ')}. The type is read from the bytes: JPEG, PNG, WebP, HEIC, AVIF (and MP4/WebM/QuickTime for liveness, PDF for additional-document: the income documents of employment sessions). After submission: \`409 SESSION_NOT_ACCEPTING_MEDIA\`.`,
         params: idParams,
         consumes: ['application/json', 'multipart/form-data'],
         body: jsonMedia.optional(),
