@@ -72,6 +72,7 @@ export interface ScreeningBenchFigures {
   speed: {
     queries: number;
     perSecond: number;
+    perCpuSecond: number;
     p50: number;
     p99: number;
     max: number;
@@ -228,6 +229,9 @@ export async function measure(
   // Speed on one core: every positive and negative query once more, after warm-up.
   const queries = rows.map((r) => r.query);
   const times: number[] = [];
+  // CPU time as well as wall time: on a busy machine the wall clock counts other processes' turns, so screenings per
+  // CPU-second is the per-core figure; the wall-clock rate is reported beside it.
+  const cpuStarted = process.cpuUsage();
   const started = performance.now();
   for (const name of queries) {
     const s = performance.now();
@@ -235,6 +239,8 @@ export async function measure(
     times.push(performance.now() - s);
   }
   const elapsed = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   times.sort((a, b) => a - b);
 
   return {
@@ -246,6 +252,7 @@ export async function measure(
     speed: {
       queries: queries.length,
       perSecond: (queries.length / elapsed) * 1000,
+      perCpuSecond: (queries.length / cpuMs) * 1000,
       p50: percentile(times, 0.5),
       p99: percentile(times, 0.99),
       max: times.at(-1) ?? 0,
@@ -279,7 +286,7 @@ export function report(f: ScreeningBenchFigures): string {
     ...f.pairs.map(
       (p) => `| ${p.set} | labelled pairs | ${pct(p.ok, p.total)} correct (${p.ok}/${p.total}) | |`,
     ),
-    `| throughput | ${f.speed.queries} queries, one core (machine load average ${f.speed.load.toFixed(1)} on ${f.speed.cores} cores during the run) | **${f.speed.perSecond.toFixed(0)} screenings/s** | ≥ 500/s/core |`,
+    `| throughput | ${f.speed.queries} queries, one core (machine load average ${f.speed.load.toFixed(1)} on ${f.speed.cores} cores during the run) | **${f.speed.perCpuSecond.toFixed(0)} screenings per CPU-second** (${f.speed.perSecond.toFixed(0)}/s by the wall clock) | ≥ 500/s/core |`,
     `| latency | same | p50 ${f.speed.p50.toFixed(2)} ms, **p99 ${f.speed.p99.toFixed(2)} ms**, max ${f.speed.max.toFixed(1)} ms | p99 < 20 ms |`,
     `| start-up | snapshot ${(f.load.snapshotBytes / 1024).toFixed(0)} KiB gzip | read+decode ${f.load.loadMs.toFixed(0)} ms, index build ${f.load.buildMs.toFixed(0)} ms | |`,
     '',

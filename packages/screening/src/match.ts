@@ -177,6 +177,21 @@ export function tokenSimilarity(
 ): number {
   if (a === b) return 1;
   if (hasDigit(a) || hasDigit(b)) return 0;
+  return differentTokenSimilarity(a, b, mode, pa, pb, sa, sb, fa, fb);
+}
+
+/** tokenSimilarity for two tokens already known to differ and to hold no digit. */
+function differentTokenSimilarity(
+  a: string,
+  b: string,
+  mode: Comparison,
+  pa: string[],
+  pb: string[],
+  sa: string,
+  sb: string,
+  fa: string,
+  fb: string,
+): number {
   // a single letter is an initial in a person's name, but a letter of an acronym in a company's
   if (a.length === 1 || b.length === 1) return mode !== 'org' && a[0] === b[0] ? 0.9 : 0;
   if (mode === 'strict') return 1 - distance(a, b) / Math.max(a.length, b.length);
@@ -196,18 +211,87 @@ export function tokenSimilarity(
 interface Scorer {
   index: ScreeningIndex;
   w: ScoringWeights;
-  cache: Map<number, number>;
+  cache: SimilarityCache;
 }
 
 const MODES: Comparison[] = ['name', 'abjad', 'strict', 'org'];
 
-function pairSim(s: Scorer, q: QueryToken, rid: number, mode: Comparison): number {
-  const key = (q.slot * 4 + MODES.indexOf(mode)) * s.index.tokens.length + rid;
-  const hit = s.cache.get(key);
-  if (hit !== undefined) return hit;
+/**
+ * Token-pair similarities of the current query. A listed token gets a small local number the first time the query
+ * meets it, and its similarities to every (query token, mode) sit side by side, computed on first use (NaN until
+ * then). Screening is bound by memory access, not arithmetic: this keeps one lookup per listed token per name (its
+ * stamp and local number are adjacent) and the similarities in a few kilobytes, where a Map, and then one
+ * index-sized row per query token, cost most of the scoring time in cache misses. Nothing is cleared between
+ * queries: an entry is valid when its stamp is the current query's.
+ */
+interface SimilarityCache {
+  /** Two per index token: the stamp of the query that last met it, and its local number in that query. */
+  locals: Int32Array;
+  sims: Float64Array;
+  /** Similarities per local token: query token slots × comparison modes. */
+  width: number;
+  used: number;
+  query: number;
+}
+
+const similarityCaches = new WeakMap<ScreeningIndex, SimilarityCache>();
+
+function similarityCacheFor(index: ScreeningIndex, slots: number): SimilarityCache {
+  let cache = similarityCaches.get(index);
+  if (!cache || cache.query === 0x7fffffff) {
+    // new index, or stamps about to wrap (once every two billion queries): start afresh
+    cache = {
+      locals: new Int32Array(index.tokens.length * 2),
+      sims: new Float64Array(4096),
+      width: 0,
+      used: 0,
+      query: 0,
+    };
+    similarityCaches.set(index, cache);
+  }
+  cache.query++;
+  cache.used = 0;
+  cache.width = slots * MODES.length;
+  return cache;
+}
+
+/** The query's local number for a listed token, given on first sight with its similarities still to compute. */
+function localOf(cache: SimilarityCache, rid: number): number {
+  const at = rid * 2;
+  if (cache.locals[at] === cache.query) return cache.locals[at + 1]!;
+  const local = cache.used++;
+  cache.locals[at] = cache.query;
+  cache.locals[at + 1] = local;
+  const end = (local + 1) * cache.width;
+  if (cache.sims.length < end) {
+    const grown = new Float64Array(end * 2);
+    grown.set(cache.sims.subarray(0, local * cache.width));
+    cache.sims = grown;
+  }
+  cache.sims.fill(Number.NaN, local * cache.width, end);
+  return local;
+}
+
+function pairSim(
+  s: Scorer,
+  q: QueryToken,
+  rid: number,
+  local: number,
+  modeNo: number,
+  mode: Comparison,
+): number {
+  // the same token: the query's token ids come from the index's own table
+  if (q.id === rid) return 1;
+  const cache = s.cache;
+  const at = local * cache.width + q.slot * MODES.length + modeNo;
+  const known = cache.sims[at]!;
+  if (!Number.isNaN(known)) return known;
   const r = s.index.tokens[rid]!;
-  const sim = tokenSimilarity(q.text, r.text, mode, q.phon, r.phon, q.skel, r.skel, q.folded, r.folded);
-  s.cache.set(key, sim);
+  const sim =
+    q.digit || r.digit
+      ? 0
+      : differentTokenSimilarity(q.text, r.text, mode, q.phon, r.phon, q.skel, r.skel, q.folded, r.folded);
+  cache.sims[at] = sim;
   return sim;
 }
 
@@ -269,8 +353,11 @@ function scoreName(
   const m = q.tokens.length;
   const n = name.tokens.length;
   const { sims, usedQ, usedR } = scoreScratch(m, n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) sims[i * n + j] = pairSim(s, q.tokens[i]!, name.tokens[j]!, mode);
+  const modeNo = MODES.indexOf(mode);
+  for (let j = 0; j < n; j++) {
+    const rid = name.tokens[j]!;
+    const local = localOf(s.cache, rid);
+    for (let i = 0; i < m; i++) sims[i * n + j] = pairSim(s, q.tokens[i]!, rid, local, modeNo, mode);
   }
   let matchedScore = 0;
   let matchedWeight = 0;
@@ -297,12 +384,14 @@ function scoreName(
     usedQ[bi] = 1;
     usedR[bj] = 1;
     const qt = q.tokens[bi]!;
-    const rt = tokens[name.tokens[bj]!]!;
+    const rid = name.tokens[bj]!;
     const weight =
-      qt.text.length === 1 || rt.text.length === 1 ? INITIAL_WEIGHT : (qt.weight + rt.weight) / 2;
+      qt.text.length === 1 || s.index.tokenLength[rid] === 1
+        ? INITIAL_WEIGHT
+        : (qt.weight + s.index.tokenWeight[rid]!) / 2;
     matchedScore += best * weight;
     matchedWeight += weight;
-    if (explain) pairs.push(best === 1 ? qt.text : `${qt.text}~${rt.text} ${best.toFixed(2)}`);
+    if (explain) pairs.push(best === 1 ? qt.text : `${qt.text}~${tokens[rid]!.text} ${best.toFixed(2)}`);
   }
   if (matchedWeight < Math.max(m, n) && m !== n) {
     // A token on one side written as two on the other ("abdulrahman" / "abdul rahman").
@@ -355,12 +444,12 @@ function scoreName(
     if (explain) missingQ.push(t.text);
   }
   for (let j = 0; j < n; j++) {
-    const t = tokens[name.tokens[j]!]!;
-    if (t.digit) numbersR += ` ${t.text}`;
+    const rid = name.tokens[j]!;
+    if (s.index.tokenDigit[rid]) numbersR += ` ${tokens[rid]!.text}`;
     if (usedR[j]) continue;
     // a family name the query lacks costs more than a missing middle name or patronymic
-    extra += t.weight * (name.family[j] ? s.w.extraFamilyToken : s.w.extraResultToken);
-    if (explain) missingR.push(t.text);
+    extra += s.index.tokenWeight[rid]! * (name.family[j] ? s.w.extraFamilyToken : s.w.extraResultToken);
+    if (explain) missingR.push(tokens[rid]!.text);
   }
   const total = matchedWeight + extra;
   let score = total > 0 ? matchedScore / total : 0;
@@ -553,7 +642,7 @@ export function screen(
     return prepared;
   });
   if (forms.length === 0) return [];
-  const scorer: Scorer = { index, w, cache: new Map() };
+  const scorer: Scorer = { index, w, cache: similarityCacheFor(index, slots) };
   const candidates = candidateNames(index, forms, options.candidates ?? 200);
 
   const best = new Map<number, { score: number; name: IndexedName; form: PreparedForm; mode: Comparison }>();
@@ -561,18 +650,21 @@ export function screen(
     const name = index.names[nameIdx]!;
     const prev = best.get(name.entity);
     if (prev && prev.score >= 1) continue;
-    const entity = index.entities[name.entity]!;
-    if (!compatible(query.type, entity.schema)) continue;
-    if (options.listIds && !options.listIds.includes(entity.listId)) continue;
-    if (options.topics && !entity.topics.some((t) => options.topics!.includes(t))) continue;
-    const strict = entity.schema === 'vessel' || entity.schema === 'aircraft';
+    const schema = name.schema;
+    if (!compatible(query.type, schema)) continue;
+    if (options.listIds || options.topics) {
+      const entity = index.entities[name.entity]!;
+      if (options.listIds && !options.listIds.includes(entity.listId)) continue;
+      if (options.topics && !entity.topics.some((t) => options.topics!.includes(t))) continue;
+    }
+    const strict = schema === 'vessel' || schema === 'aircraft';
     for (const f of forms) {
       let score: number;
       const mode: Comparison = strict
         ? 'strict'
         : f.form.abjad || name.abjad
           ? 'abjad'
-          : entity.schema === 'organisation'
+          : schema === 'organisation'
             ? 'org'
             : 'name';
       if (name.strength === 'weak') {
@@ -596,6 +688,8 @@ export function screen(
   }[] = [];
   for (const [entityIdx, b] of best) {
     if (b.score <= 0) continue;
+    // qualifiers only ever lower a score: a name below the threshold cannot become a match
+    if (!options.includeNonMatches && round(b.score) < threshold) continue;
     const entity = index.entities[entityIdx]!;
     const features: FeatureExplanation[] = [];
     for (const f of [

@@ -1,4 +1,4 @@
-import type { ListMeta, NameStrength, ScreeningEntity } from './model.ts';
+import type { EntitySchema, ListMeta, NameStrength, ScreeningEntity } from './model.ts';
 import { fold, nameForms, ORG_FORMS, phonetic, skeleton } from './normalize.ts';
 
 export interface TokenInfo {
@@ -15,6 +15,8 @@ export interface TokenInfo {
 
 export interface IndexedName {
   entity: number;
+  /** The entity's schema, kept here so scoring need not load the entity. */
+  schema: EntitySchema;
   strength: NameStrength;
   original: string;
   tokens: Int32Array;
@@ -36,6 +38,13 @@ export interface ScreeningIndex {
   entities: ScreeningEntity[];
   lists: ListMeta[];
   tokens: TokenInfo[];
+  /**
+   * The tokens' weight, length and digit flag by token id, densely packed: scoring reads them for every token of
+   * every candidate name, and loading scattered token objects for it cost more than the arithmetic.
+   */
+  tokenWeight: Float64Array;
+  tokenLength: Int32Array;
+  tokenDigit: Uint8Array;
   tokenIds: Map<string, number>;
   names: IndexedName[];
   postings: Map<string, Int32Array>;
@@ -109,6 +118,7 @@ export function buildIndex(entities: ScreeningEntity[], lists: ListMeta[] = []):
         const joined = form.tokens.join('');
         names.push({
           entity: entityIdx,
+          schema: entity.schema,
           strength: name.strength,
           original: name.name,
           tokens: ids,
@@ -131,12 +141,18 @@ export function buildIndex(entities: ScreeningEntity[], lists: ListMeta[] = []):
     }
   });
   for (const t of tokens) t.weight = weightFor(t.df, Math.max(entities.length, 10), t.text);
+  const tokenWeight = Float64Array.from(tokens, (t) => t.weight);
+  const tokenLength = Int32Array.from(tokens, (t) => t.text.length);
+  const tokenDigit = Uint8Array.from(tokens, (t) => (t.digit ? 1 : 0));
   const postings = new Map<string, Int32Array>();
   for (const [k, v] of postingLists) postings.set(k, Int32Array.from(v));
   return {
     entities,
     lists,
     tokens,
+    tokenWeight,
+    tokenLength,
+    tokenDigit,
     tokenIds,
     names,
     postings,
