@@ -40,6 +40,21 @@ describe.each(await testDialects())('Veriff dialect, on %s', (dialect) => {
     expect(credential.baseUrl).toMatch(/\/compat\/veriff$/);
   });
 
+  it('refuses a credential whose webhook URL cannot be used, and keeps no credential behind', async () => {
+    const refused = await server.api.json('POST', '/v1/dialect-credentials', {
+      name: 'bad-webhook',
+      dialect: 'veriff',
+      webhookUrl: 'ftp://example.com/hooks',
+    });
+    expect(refused.status).toBe(422);
+    expect((refused.body as { error: { code: string } }).error.code).toBe('WEBHOOK_URL_NOT_ALLOWED');
+    const list = await server.api.json('GET', '/v1/dialect-credentials');
+    // biome-ignore lint/suspicious/noExplicitAny: list items as the API documents them
+    const names = ((list.body as { data: any[] }).data ?? []).map((c) => c.name);
+    expect(names).toContain('veriff-migration');
+    expect(names).not.toContain('bad-webhook');
+  });
+
   it('runs the whole API flow: create, upload, collected data, submit, decision webhook and GETs', async () => {
     const start = receiver.received.length;
     const created = await veriff.createSession({

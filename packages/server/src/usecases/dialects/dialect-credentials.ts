@@ -3,6 +3,7 @@ import { DomainError, newId } from '@openidv/domain';
 import { type DialectCredentialRow, dialects, webhooks } from '@openidv/storage';
 import type { DialectName } from '../../dialects/dialect.ts';
 import type { Platform } from '../../platform/platform.ts';
+import { assertWebhookUrlShape, resolveWebhookTarget } from '../webhooks/assert-webhook-url.ts';
 import { createEndpoint, deleteEndpoint } from '../webhooks/manage-endpoints.ts';
 
 const CACHE_MS = 2_000;
@@ -51,6 +52,16 @@ export async function createDialectCredential(
   applicationId: string,
   input: { name: string; dialect: DialectName; webhookUrl?: string | undefined },
 ) {
+  // A refused webhook URL must not leave a credential behind that the caller never received: check it first.
+  if (input.webhookUrl) {
+    if (!platform.webhookFormats.get(input.dialect)) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `The ${input.dialect} dialect has no webhooks in this build.`,
+      );
+    }
+    await resolveWebhookTarget(assertWebhookUrlShape(input.webhookUrl), platform.config.webhookAllowPrivate);
+  }
   const now = platform.now();
   const id = newId('key', now.getTime());
   const { key, secret } = newKeyPair(input.dialect);
