@@ -6,4 +6,19 @@ export { findMrz, MRZ_ALPHABET, type MrzReading } from './mrz/read.ts';
 export { computeCheckDigit, type MrzFormat, TEMPLATES } from './mrz/templates.ts';
 export { getOcrEngine } from './ocr/engine.ts';
 export { cropPortrait, detectFaces, type FaceBox } from './portrait/face.ts';
-export { type DocumentReading, type MrzResult, type ReadOptions, readDocument } from './reader.ts';
+export {
+  type DocumentReading,
+  type MrzResult,
+  type ReadOptions,
+  readDocument,
+  type VisualZone,
+} from './reader.ts';
+export {
+  datesIn,
+  fold,
+  sameDay,
+  specimenMarks,
+  type VizFields,
+  type VizLine,
+  visualFields,
+} from './viz/fields.ts';
