@@ -46,7 +46,7 @@ export default {
       cpus.push((c.user + c.system) / 1000);
       vizTimes.push(r.timingsMs['visualZone'] ?? 0);
       // Every image is a specimen that agrees with itself: a disagreement is a false VIZ_MRZ_MISMATCH.
-      const comparisons = compareVisualZone(r, 0.85);
+      const comparisons = compareVisualZone(r);
       vizCompared += comparisons.length;
       vizDisagree += comparisons.filter((c) => !c.agree).length;
       if (r.visualZone?.specimenMarks.length) specimenMarked++;

@@ -74,6 +74,36 @@ describe('reading synthetic documents', () => {
   });
 });
 
+describe('the printed page (visual zone)', () => {
+  const page = [
+    'Surname / Nom',
+    'DE BRUIJN',
+    'Date of birth',
+    '10.03.1965',
+    'Date of issue',
+    '10.03.2014',
+    'Date of expiry',
+    '09.03.2024',
+  ];
+
+  it('reads the printed fields against the MRZ, also on a page upside down, and adds the issue date', async () => {
+    for (const rotateDegrees of [0, 180]) {
+      const img = await renderSyntheticDocument({ mrz: TD3, text: page, width: 900, rotateDegrees });
+      const r = await readDocument(img, { now, portrait: false });
+      expect(r.mrz?.lines).toEqual(TD3);
+      expect(r.visualZone?.fields).toMatchObject({
+        lastName: { value: 'DE BRUIJN' },
+        dateOfBirth: { value: '1965-03-10' },
+        expiryDate: { value: '2024-03-09' },
+      });
+      // The MRZ has no issue date: the page's fills it, marked as printed and less sure.
+      expect(r.document.issueDate).toMatchObject({ value: '2014-03-10', source: 'visual-zone' });
+      expect(r.document.issueDate!.confidence).toBeLessThan(0.7);
+      expect(r.person.dateOfBirth?.source).toBe('mrz');
+    }
+  });
+});
+
 describe('colour', () => {
   it('reads through a red stamp printed across the MRZ (colour dropout keeps only the dark ink)', async () => {
     const img = await renderSyntheticDocument({

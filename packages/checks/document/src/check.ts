@@ -143,7 +143,7 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
               visualZone: {
                 linesRead: reading.visualZone.linesRead,
                 specimenMarks: reading.visualZone.specimenMarks,
-                comparisons: compareVisualZone(reading, config.nameMatchThreshold),
+                comparisons: compareVisualZone(reading),
               },
             }
           : {}),

@@ -216,7 +216,8 @@ function valueUnder(label: VizLine, lines: VizLine[]): VizField | undefined {
     .filter((l) => Math.abs(l.cx - l.length / 2 - left) < 2 * label.thickness)
     .sort((a, b) => a.cy - b.cy);
   const value = below[0];
-  if (!value || isLabel(value) || !/\p{L}{2}/u.test(value.text)) return undefined;
+  // A name in another script (a Chinese name under the label, above its Latin spelling) is not the MRZ's.
+  if (!value || isLabel(value) || !/[A-Z]{2}/.test(fold(value.text))) return undefined;
   return { value: value.text.trim(), confidence: value.confidence };
 }
 

@@ -4,15 +4,11 @@ import { cropLine, type TextLine } from '../ocr/lines.ts';
 import type { VizLine } from './fields.ts';
 
 /**
- * Horizontal scale of the visual zone's line crops (the model's height, 48, is fixed): the page's
- * proportional print is wider and plainer than the MRZ's, and reads squeezed at less cost.
- */
-const SQUEEZE = Number(process.env['OPENIDV_VIZ_SQUEEZE'] ?? 0.75);
-/**
  * Recogniser input budget for the visual zone, in crop columns (time grows with it): about a dozen
- * name/date lines. The MRZ takes ~2,600 columns at height 48 on a passport.
+ * name/date lines. The MRZ takes ~2,600 columns on a passport. (Crops squeezed narrower cost less
+ * but misread proportional print: BRUIJN → BRUIJIN.)
  */
-const BUDGET = Number(process.env['OPENIDV_VIZ_BUDGET'] ?? 2000);
+const BUDGET = Number(process.env['OPENIDV_VIZ_BUDGET'] ?? 2400);
 const MAX_LINES = 12;
 /** Lines read below this mean character probability are noise (guilloches, photo edges). */
 const MIN_CONFIDENCE = 0.5;
@@ -43,14 +39,14 @@ export async function readVisualZone(
   for (const line of candidates) {
     if (count >= MAX_LINES) break;
     const vertical = Math.abs(line.angle) > Math.PI / 3;
-    const width = Math.round(((line.length * 48) / line.thickness) * SQUEEZE);
+    const width = Math.round((line.length * 48) / line.thickness);
     const ways = vertical ? [false, true] : [options.flip];
     if (spent + width * ways.length > BUDGET) continue;
     spent += width * ways.length;
     count++;
     let best: VizLine | undefined;
     for (const flip of ways) {
-      const crop = cropLine(gray, image.width, image.height, line, { flip, stretch: SQUEEZE });
+      const crop = cropLine(gray, image.width, image.height, line, { flip });
       const rec = await engine.recognize(crop.gray, crop.width);
       const text = rec.text.trim();
       if (!text || rec.confidence < MIN_CONFIDENCE) continue;
