@@ -146,7 +146,7 @@ export function documentRoutes(app: FastifyInstance, platform: Platform): void {
         tags,
         summary: 'Read and judge a document photo (nothing stored)',
         description:
-          'Either `multipart/form-data` with a field `file`, or JSON `{content, expected?}` with the photo base64-encoded. Reads the MRZ (TD1, TD2, TD3, MRV-A, MRV-B, French ID) with check-digit correction, or a PDF417 barcode (AAMVA), and judges the document as the `document` check does with its default configuration. A photo without a readable document is a `200` with `MRZ_NOT_FOUND`; a PDF or other file is `415`, a damaged image `422 IMAGE_UNREADABLE`, an image over 50 megapixels `422 IMAGE_TOO_LARGE`.',
+          'Either `multipart/form-data` with a field `file`, or JSON `{content, expected?}` with the photo base64-encoded. Reads the MRZ (TD1, TD2, TD3, MRV-A, MRV-B, French ID) with check-digit correction, or a PDF417 barcode (AAMVA), and the printed page (names, dates, number, specimen marks, set against the MRZ: `VIZ_MRZ_MISMATCH`), and judges the document as the `document` check does with its default configuration. A photo without a readable document is a `200` with `MRZ_NOT_FOUND`; a PDF or other file is `415`, a damaged image `422 IMAGE_UNREADABLE`, an image over 50 megapixels `422 IMAGE_TOO_LARGE`.',
         consumes: ['application/json', 'multipart/form-data'],
         body: jsonBody.optional(),
         response: { 200: resultSchema, ...errorResponses(400, 401, 413, 415, 422, 429) },
