@@ -19,6 +19,7 @@ describe('dates printed on the page', () => {
     expect(datesIn('Date of birth 23/11/1976')).toEqual([{ iso: '1976-11-23' }]);
     expect(datesIn('06 17 1970')).toEqual([{ iso: '1970-06-17' }]);
     expect(datesIn('12 AUG/AOÛT 1974')).toEqual([{ iso: '1974-08-12' }]);
+    expect(datesIn('12 AUG/AOÛT 74')).toEqual([{ iso: '1974-08-12', twoDigitYear: true }]);
     expect(datesIn('1982-05-12')).toEqual([{ iso: '1982-05-12' }]);
     expect(datesIn('31.02.1990 and 12345678')).toEqual([]);
   });
@@ -82,6 +83,11 @@ describe('fields of the printed page', () => {
     const altered = visualFields(printed, { dateOfBirth: '1984-08-12', number: 'C01X00T41' });
     expect(altered.dateOfBirth?.value).toBe('1974-08-12');
     expect(altered.number?.value).toBe('C01X00T47');
+  });
+
+  it("takes a two-digit year in the guide's century", () => {
+    const f = visualFields(page('Date of birth', '01 JAN/JAN 11'), { dateOfBirth: '1911-01-01' });
+    expect(f.dateOfBirth?.value).toBe('1911-01-01');
   });
 
   it('does not take another date for the expiry, nor unrelated text for a name', () => {

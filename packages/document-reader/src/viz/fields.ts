@@ -114,6 +114,8 @@ for (const [m, names] of [
 
 interface FoundDate {
   iso: string;
+  /** Printed with a two-digit year: the century is a guess. */
+  twoDigitYear?: boolean;
   /** Other reading of an ambiguous numeric date (day and month swapped, as US documents print). */
   alt?: string;
   confidence: number;
@@ -127,9 +129,9 @@ function iso(y: number, m: number, d: number): string | undefined {
 }
 
 /** Dates printed on a line: 12.05.1982, 12/05/1982, 12 05 1982, 12 MAY/MAI 1982, 1982-05-12. */
-export function datesIn(text: string): { iso: string; alt?: string }[] {
+export function datesIn(text: string): Omit<FoundDate, 'confidence'>[] {
   const t = fold(text).replace(/[Oo](?=\d)|(?<=\d)[Oo]/g, '0');
-  const out: { iso: string; alt?: string }[] = [];
+  const out: Omit<FoundDate, 'confidence'>[] = [];
   for (const m of t.matchAll(/\b(\d{1,2})\s*[./\- ]\s*(\d{1,2})\s*[./\- ]\s*(\d{4})\b/g)) {
     const a = Number(m[1]);
     const b = Number(m[2]);
@@ -140,11 +142,15 @@ export function datesIn(text: string): { iso: string; alt?: string }[] {
     else if (mdy) out.push({ iso: mdy });
   }
   for (const m of t.matchAll(
-    /\b(\d{1,2})\s*[./\- ]?\s*([A-Z]{3,8})(?:\s*\/\s*[A-Z]{3,8})?\s*[./\- ]?\s*(\d{4})\b/g,
+    /\b(\d{1,2})\s*[./\- ]?\s*([A-Z]{3,8})(?:\s*\/\s*[A-Z]{3,8})?\s*[./\- ]?\s*(\d{4}|\d{2})\b/g,
   )) {
     const month = MONTHS[m[2]!] ?? MONTHS[m[2]!.slice(0, 4)] ?? MONTHS[m[2]!.slice(0, 3)];
-    const d = month ? iso(Number(m[3]), month, Number(m[1])) : undefined;
-    if (d) out.push({ iso: d });
+    // Passports print "12 AUG/AOUT 74": a two-digit year is taken within 20 years ahead, else last century.
+    const twoDigitYear = m[3]!.length === 2;
+    const yy = Number(m[3]);
+    const year = twoDigitYear ? (yy <= (new Date().getUTCFullYear() % 100) + 20 ? 2000 : 1900) + yy : yy;
+    const d = month ? iso(year, month, Number(m[1])) : undefined;
+    if (d) out.push(twoDigitYear ? { iso: d, twoDigitYear } : { iso: d });
   }
   for (const m of t.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)) {
     const d = iso(Number(m[1]), Number(m[2]), Number(m[3]));
@@ -310,7 +316,12 @@ export function visualFields(lines: VizLine[], guide: VizGuide = {}): VizFields 
    */
   const guidedDate = (want: string, near: boolean): VizField | undefined => {
     const same = dates.find((d) => sameDay(d.iso, want) || (d.alt !== undefined && sameDay(d.alt, want)));
-    if (same) return { value: sameDay(same.iso, want) ? same.iso : same.alt!, confidence: same.confidence };
+    // A two-digit year does not settle the century: the guide's stands.
+    if (same)
+      return {
+        value: same.twoDigitYear ? want : sameDay(same.iso, want) ? same.iso : same.alt!,
+        confidence: same.confidence,
+      };
     if (!near) return undefined;
     const w = want.split('-');
     const close = dates.find((d) => d.iso.split('-').filter((p, i) => p !== w[i]).length === 1);
