@@ -5,7 +5,14 @@ import type { MrzCorrection } from './mrz/correct.ts';
 import { type MrzParse, mrzDate, parseMrz } from './mrz/parse.ts';
 import { findMrz } from './mrz/read.ts';
 import { cropPortrait, type FaceBox } from './portrait/face.ts';
-import { sameDay, specimenMarks, type VizFields, type VizGuide, visualFields } from './viz/fields.ts';
+import {
+  sameDay,
+  specimenMarks,
+  type VizFields,
+  type VizGuide,
+  type VizLine,
+  visualFields,
+} from './viz/fields.ts';
 import { readVisualZone } from './viz/read.ts';
 
 export interface ReadOptions {
@@ -42,6 +49,8 @@ export interface VisualZone {
   specimenMarks: string[];
   /** How many text lines of the page were read. */
   linesRead: number;
+  /** The lines read (personal data: for finding fields against another side's MRZ, not for logs). */
+  lines: VizLine[];
 }
 
 export interface DocumentReading {
@@ -144,6 +153,7 @@ export async function readDocument(bytes: Buffer, options: ReadOptions = {}): Pr
       fields: visualFields(vizLines, guide),
       specimenMarks: specimenMarks(vizLines),
       linesRead: vizLines.length,
+      lines: vizLines,
     };
   }
   let portrait: DocumentReading['portrait'];

@@ -164,6 +164,26 @@ describe('document check', () => {
       expect(codes(m)).toEqual(['SPECIMEN_DOCUMENT']);
     });
 
+    it('sets a card front without MRZ against the MRZ on its back', async () => {
+      const back = await renderSyntheticDocument({ mrz: TD3, width: 900 });
+      const same = await renderSyntheticDocument({ mrz: [], width: 900, text: page('10.03.1965') });
+      const altered = await renderSyntheticDocument({ mrz: [], width: 900, text: page('10.03.1967') });
+      const ok = await documentCheck.run(
+        evidence([media(same), media(back, 'document-back')]),
+        config,
+        services('2023-06-01T00:00:00Z'),
+      );
+      expect(codes(ok)).toEqual([]);
+      const front = (ok.evidence['sides'] as { visualZone: { comparisons: { agree: boolean }[] } }[])[0]!;
+      expect(front.visualZone.comparisons.length).toBeGreaterThan(0);
+      const bad = await documentCheck.run(
+        evidence([media(altered), media(back, 'document-back')]),
+        config,
+        services('2023-06-01T00:00:00Z'),
+      );
+      expect(codes(bad)).toEqual(['VIZ_MRZ_MISMATCH']);
+    });
+
     it('without an MRZ, takes the printed fields (less sure) when the workflow does not require one', async () => {
       const img = await renderSyntheticDocument({ mrz: [], width: 900, text: page('10.03.1965') });
       const required = await documentCheck.run(

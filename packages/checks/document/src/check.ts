@@ -126,6 +126,9 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
     const add = (code: keyof typeof documentCheck.reasonCodes, message: string) => {
       if (!reasons.some((r) => r.code === code)) reasons.push({ code, message });
     };
+    // A side without MRZ or barcode (an ID card's front) has its printed page set against the side that has one.
+    const machineSide =
+      readings.find((r) => r.reading.mrz)?.reading ?? readings.find((r) => r.reading.barcode?.aamva)?.reading;
     const evidenceOut: Record<string, unknown> = {
       sides: readings.map(({ context, reading }) => ({
         context,
@@ -143,7 +146,10 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
               visualZone: {
                 linesRead: reading.visualZone.linesRead,
                 specimenMarks: reading.visualZone.specimenMarks,
-                comparisons: compareVisualZone(reading),
+                comparisons: compareVisualZone(
+                  reading,
+                  reading.mrz || reading.barcode?.aamva || !machineSide ? reading : machineSide,
+                ),
               },
             }
           : {}),

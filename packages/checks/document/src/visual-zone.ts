@@ -1,4 +1,4 @@
-import { type DocumentReading, sameDay } from '@openidv/document-reader';
+import { type DocumentReading, sameDay, type VizFields, visualFields } from '@openidv/document-reader';
 import { nameScore } from './names.ts';
 
 /** A printed field set against the machine-readable one (MRZ or barcode) of the same side. */
@@ -27,10 +27,37 @@ export const VIZ_NAME_THRESHOLD = 0.7;
  * Compares what the page prints with what the MRZ (or barcode) encodes, field by field: names by the
  * same fuzzy, transliteration-aware score as the expected names (laxer), dates exactly, the number ignoring
  * spaces and punctuation. Only fields both sides have, read confidently, are compared.
+ *
+ * `machineSide` is the reading whose MRZ or barcode the page is set against: the same image by default,
+ * or the other side of a card (the front's printed page against the MRZ on the back), whose fields then
+ * guide the search of the page's lines.
  */
-export function compareVisualZone(reading: DocumentReading): VizComparison[] {
-  const viz = reading.visualZone?.fields;
-  if (!viz) return [];
+export function compareVisualZone(
+  reading: DocumentReading,
+  machineSide: DocumentReading = reading,
+): VizComparison[] {
+  const zone = reading.visualZone;
+  if (!zone) return [];
+  const viz = machineSide === reading ? zone.fields : visualFields(zone.lines, guideOf(machineSide));
+  return compareFields(viz, machineSide);
+}
+
+function guideOf(side: DocumentReading): Parameters<typeof visualFields>[1] {
+  const guide: Record<string, string> = {};
+  const machineRead = (f: { value: string; source: string } | undefined) =>
+    f && (f.source === 'mrz' || f.source === 'barcode') ? f.value : undefined;
+  const fields = {
+    lastName: machineRead(side.person.lastName),
+    firstName: machineRead(side.person.firstName),
+    dateOfBirth: machineRead(side.person.dateOfBirth),
+    expiryDate: machineRead(side.document.expiryDate),
+    number: machineRead(side.document.number),
+  };
+  for (const [k, v] of Object.entries(fields)) if (v) guide[k] = v;
+  return guide;
+}
+
+function compareFields(viz: VizFields, reading: DocumentReading): VizComparison[] {
   const out: VizComparison[] = [];
   const machine = (field: VizComparison['field']) => {
     const f = field === 'number' || field === 'expiryDate' ? reading.document[field] : reading.person[field];
