@@ -37,13 +37,27 @@ export default {
     const rows: string[] = [];
     for (const doc of docs) {
       const bytes = readFileSync(path.join(dir, doc.image));
-      const c0 = process.cpuUsage();
-      const t = performance.now();
-      const r = await readDocument(bytes, { portrait: false });
-      times.push(performance.now() - t);
-      const c = process.cpuUsage(c0);
-      // Process CPU time (both OCR threads and the main thread): what the read costs whatever else runs.
-      cpus.push((c.user + c.system) / 1000);
+      // Best of a few runs: on the shared machine the other engineers' processes only ever add time, so
+      // the quickest run is the closest to what the read costs on its own.
+      let r: Awaited<ReturnType<typeof readDocument>> | undefined;
+      let best = Infinity;
+      let bestCpu = 0;
+      for (let run = 0; run < REPEAT; run++) {
+        const c0 = process.cpuUsage();
+        const t = performance.now();
+        const read = await readDocument(bytes, { portrait: false });
+        const wall = performance.now() - t;
+        const c = process.cpuUsage(c0);
+        if (wall < best) {
+          r = read;
+          best = wall;
+          // Process CPU time (both OCR threads and the main thread).
+          bestCpu = (c.user + c.system) / 1000;
+        }
+      }
+      if (!r) throw new Error('no run');
+      times.push(best);
+      cpus.push(bestCpu);
       vizTimes.push(r.timingsMs['visualZone'] ?? 0);
       // Every image is a specimen that agrees with itself: a disagreement is a false VIZ_MRZ_MISMATCH.
       const comparisons = compareVisualZone(r);
@@ -91,8 +105,8 @@ export default {
       '|---|---|',
       `| full MRZ read exactly (all lines, every character) | ${exact}/${docs.length} (${((100 * exact) / docs.length).toFixed(0)}%) |`,
       `| MRZ lines read exactly | ${lineHits}/${lineTotal} (${((100 * lineHits) / lineTotal).toFixed(0)}%) |`,
-      `| median time per document (wall) | ${q(0.5)} ms |`,
-      `| 95th percentile time (wall) | ${q(0.95)} ms |`,
+      `| median time per document (wall, best of ${REPEAT} runs) | ${q(0.5)} ms |`,
+      `| 95th percentile time (wall, best of ${REPEAT} runs) | ${q(0.95)} ms |`,
       `| median CPU time per document (process, 2 OCR threads) | ${qc(0.5)} ms |`,
       `| 95th percentile CPU time | ${qc(0.95)} ms |`,
       `| median time of the visual-zone (printed page) reading, included above | ${quantile(vizTimes)(0.5)} ms |`,
@@ -119,6 +133,9 @@ export default {
     ].join('\n');
   },
 };
+
+/** Runs per document; the quickest counts (`OPENIDV_BENCH_REPEAT`). */
+const REPEAT = Math.max(1, Number(process.env['OPENIDV_BENCH_REPEAT'] ?? 3));
 
 const MAP: Record<string, string> = {
   surname: 'lastName',
