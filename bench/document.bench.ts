@@ -128,7 +128,7 @@ export default {
       '',
       '</details>',
       '',
-      "Reproduce: `npm run bench -- document`. Wall times depend on what else runs: the load average above is that of the shared 2-core machine during the run (other engineers' builds and tests running: at a load of 12 on 2 cores, wall time is mostly waiting); CPU time is the process's own and the better guide.",
+      "Reproduce: `npm run bench -- document` (`OPENIDV_BENCH_REPEAT` sets the runs per document, default 3). Wall times depend on what else runs: the load average above is that of the shared 2-core machine during the run (other engineers' builds and tests running: at a load of 12 on 2 cores, wall time is mostly waiting); CPU time is the process's own and the better guide.",
       '',
     ].join('\n');
   },

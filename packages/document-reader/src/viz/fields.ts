@@ -50,7 +50,7 @@ export function fold(s: string): string {
 /**
  * "Specimen" in the languages of the documents that carry it (English/French/Romanian, German,
  * Spanish/Portuguese, Estonian, Hungarian, Polish, Czech/Slovak, Slovenian, Italian, Finnish, Latvian,
- * Lithuanian, Croatian/Serbian, Dutch, Greek, Russian/Bulgarian), and the US "sample"/"void" marks.
+ * Lithuanian, Croatian/Serbian, Greek, Russian/Bulgarian), and the US "sample"/"void" marks.
  */
 const SPECIMEN_WORDS = new Set([
   'SPECIMEN',
@@ -69,7 +69,6 @@ const SPECIMEN_WORDS = new Set([
   'PARAUGS',
   'PAVYZDYS',
   'UZORAK',
-  'MODEL',
   'ΔΕΙΓΜΑ',
   'ОБРАЗЕЦ',
   'SAMPLE',
