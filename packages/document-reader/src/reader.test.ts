@@ -104,6 +104,21 @@ describe('the printed page (visual zone)', () => {
   });
 });
 
+describe('specimen marks', () => {
+  it('reads "SPECIMEN" running up the side of the card, and "NÄIDIS" across it', async () => {
+    const img = await renderSyntheticDocument({
+      mrz: TD3,
+      width: 900,
+      stamps: [
+        { text: 'SPECIMEN', x: 0.02, y: 0.4, size: 0.045, rotateDegrees: -90, color: '#606060' },
+        { text: 'NÄIDIS', x: 0.62, y: 0.4, size: 0.08, color: '#b03030' },
+      ],
+    });
+    const r = await readDocument(img, { now, portrait: false });
+    expect(r.visualZone?.specimenMarks.sort()).toEqual(['NAIDIS', 'SPECIMEN']);
+  });
+});
+
 describe('colour', () => {
   it('reads through a red stamp printed across the MRZ (colour dropout keeps only the dark ink)', async () => {
     const img = await renderSyntheticDocument({
