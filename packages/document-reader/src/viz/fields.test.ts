@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { datesIn, sameDay, specimenMarks, type VizLine, visualFields } from './fields.ts';
+import { joinRows } from './read.ts';
 
 /** Lines laid out top to bottom, one per 30 px, left-aligned. */
 function page(...texts: string[]): VizLine[] {
@@ -103,5 +104,27 @@ describe('fields of the printed page', () => {
   it('forgives a doubled character the recogniser read once (2222 → 222)', () => {
     const f = visualFields(page('Passport No.', 'A222222'), { number: 'A2222222' });
     expect(f.number?.value).toBe('A2222222');
+  });
+});
+
+describe('rows split by the detector', () => {
+  it('joins pieces of one printed row (a date with wide gaps), not lines above or columns far apart', () => {
+    const piece = (text: string, x0: number, x1: number, cy = 100) => ({
+      text,
+      confidence: 0.99,
+      cx: (x0 + x1) / 2,
+      cy,
+      length: x1 - x0,
+      thickness: 14,
+    });
+    const rows = joinRows([
+      piece('1971', 60, 92),
+      piece('07', 10, 26),
+      piece('03', 36, 52),
+      piece('QATAR', 200, 250),
+      piece('Date of birth', 10, 90, 80),
+    ]);
+    expect(rows.map((r) => r.text)).toEqual(['Date of birth', '07 03 1971', 'QATAR']);
+    expect(datesIn(rows[1]!.text)[0]?.iso).toBe('1971-03-07');
   });
 });

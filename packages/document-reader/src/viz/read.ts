@@ -67,7 +67,36 @@ export async function readVisualZone(
       if (options.enough?.(out)) break;
     }
   }
-  return out.sort((a, b) => a.cy - b.cy || a.cx - b.cx);
+  return joinRows(out);
+}
+
+/**
+ * Pieces of one printed row, read apart because the detector split them at wide gaps ("07  03  1971"),
+ * joined left to right with a space: a gap under 1.5 line heights is a space, not a column break.
+ */
+export function joinRows(lines: VizLine[]): VizLine[] {
+  const sorted = [...lines].sort((a, b) => a.cx - a.length / 2 - (b.cx - b.length / 2));
+  const rows: VizLine[] = [];
+  for (const l of sorted) {
+    const row = rows.find((r) => {
+      const h = Math.max(r.thickness, l.thickness);
+      const gap = l.cx - l.length / 2 - (r.cx + r.length / 2);
+      return Math.abs(r.cy - l.cy) < 0.4 * h && gap > -0.5 * h && gap < 1.5 * h;
+    });
+    if (!row) {
+      rows.push({ ...l });
+      continue;
+    }
+    const left = row.cx - row.length / 2;
+    const right = l.cx + l.length / 2;
+    const n = row.text.length + l.text.length;
+    row.confidence = (row.confidence * row.text.length + l.confidence * l.text.length) / n;
+    row.text = `${row.text} ${l.text}`;
+    row.cx = (left + right) / 2;
+    row.length = right - left;
+    row.thickness = Math.max(row.thickness, l.thickness);
+  }
+  return rows.sort((a, b) => a.cy - b.cy || a.cx - b.cx);
 }
 
 /** Whether a detected piece lies on one of the MRZ's lines (its centre within the line's rectangle). */
