@@ -129,8 +129,14 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
     // A side without MRZ or barcode (an ID card's front) has its printed page set against the side that has one.
     const machineSide =
       readings.find((r) => r.reading.mrz)?.reading ?? readings.find((r) => r.reading.barcode?.aamva)?.reading;
+    const comparisons = readings.map(({ reading }) =>
+      compareVisualZone(
+        reading,
+        reading.mrz || reading.barcode?.aamva || !machineSide ? reading : machineSide,
+      ),
+    );
     const evidenceOut: Record<string, unknown> = {
-      sides: readings.map(({ context, reading }) => ({
+      sides: readings.map(({ context, reading }, i) => ({
         context,
         status: reading.status,
         error: reading.error?.code,
@@ -146,10 +152,7 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
               visualZone: {
                 linesRead: reading.visualZone.linesRead,
                 specimenMarks: reading.visualZone.specimenMarks,
-                comparisons: compareVisualZone(
-                  reading,
-                  reading.mrz || reading.barcode?.aamva || !machineSide ? reading : machineSide,
-                ),
+                comparisons: comparisons[i],
               },
             }
           : {}),
@@ -194,9 +197,7 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
     if (mrz?.specimenState || SPECIMEN_WORDS.test(names) || SPECIMEN_NUMBERS.has(number)) {
       add('SPECIMEN_DOCUMENT', 'This is a specimen document, not one issued to a person.');
     }
-    const mismatched = (
-      evidenceOut['sides'] as { visualZone?: { comparisons: { field: string; agree: boolean }[] } }[]
-    ).flatMap((side) => side.visualZone?.comparisons.filter((c) => !c.agree).map((c) => c.field) ?? []);
+    const mismatched = comparisons.flat().flatMap((c) => (c.agree ? [] : [c.field]));
     if (mismatched.length) {
       add(
         'VIZ_MRZ_MISMATCH',
