@@ -6,7 +6,7 @@ import { parseAamvaPayload, readPdf417 } from './barcode/pdf417.ts';
 import { decodeImage } from './image.ts';
 import { getOcrEngine } from './ocr/engine.ts';
 import { readDocument } from './reader.ts';
-import { hugePng, renderSyntheticDocument } from './testing.ts';
+import { hugePng, renderSyntheticDocument, td3Mrz } from './testing.ts';
 
 const TD3 = ['P<NLDDE<BRUIJN<<WILLEKE<LISELOTTE<<<<<<<<<<<', 'SPECI20142NLD6503101F2403096999999990<<<<<84'];
 const TD1 = [
@@ -101,6 +101,26 @@ describe('the printed page (visual zone)', () => {
       expect(r.document.issueDate!.confidence).toBeLessThan(0.7);
       expect(r.person.dateOfBirth?.source).toBe('mrz');
     }
+  });
+});
+
+describe('the century of a birth year', () => {
+  it('comes from the page when the MRZ two-digit year alone would put the holder in the wrong one', async () => {
+    const mrz = td3Mrz({
+      country: 'CZE',
+      lastName: 'NOVAK',
+      firstNames: 'JAN',
+      number: '99003853',
+      birth: '110101',
+      sex: 'M',
+      expiry: '300101',
+    });
+    const img = await renderSyntheticDocument({ mrz, width: 900, text: ['Date of birth', '01.01.1911'] });
+    const r = await readDocument(img, { now, portrait: false });
+    expect(r.mrz?.lines).toEqual(mrz);
+    expect(r.person.dateOfBirth).toMatchObject({ value: '1911-01-01', source: 'mrz' });
+    const without = await readDocument(img, { now, portrait: false, visualZone: false });
+    expect(without.person.dateOfBirth?.value).toBe('2011-01-01');
   });
 });
 
