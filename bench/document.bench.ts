@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
+import { compareVisualZone } from '@openidv/check-document';
 import { getOcrEngine, readDocument } from '@openidv/document-reader';
 
 interface GroundTruth {
@@ -29,16 +30,40 @@ export default {
     let lineHits = 0;
     let lineTotal = 0;
     const fieldHits: Record<string, [number, number]> = {};
+    const vizTimes: number[] = [];
+    let vizCompared = 0;
+    let vizDisagree = 0;
+    let specimenMarked = 0;
     const rows: string[] = [];
     for (const doc of docs) {
       const bytes = readFileSync(path.join(dir, doc.image));
-      const c0 = process.cpuUsage();
-      const t = performance.now();
-      const r = await readDocument(bytes, { portrait: false });
-      times.push(performance.now() - t);
-      const c = process.cpuUsage(c0);
-      // Process CPU time (both OCR threads and the main thread): what the read costs whatever else runs.
-      cpus.push((c.user + c.system) / 1000);
+      // Best of a few runs: on the shared machine the other engineers' processes only ever add time, so
+      // the quickest run is the closest to what the read costs on its own.
+      let r: Awaited<ReturnType<typeof readDocument>> | undefined;
+      let best = Infinity;
+      let bestCpu = 0;
+      for (let run = 0; run < REPEAT; run++) {
+        const c0 = process.cpuUsage();
+        const t = performance.now();
+        const read = await readDocument(bytes, { portrait: false });
+        const wall = performance.now() - t;
+        const c = process.cpuUsage(c0);
+        if (wall < best) {
+          r = read;
+          best = wall;
+          // Process CPU time (both OCR threads and the main thread).
+          bestCpu = (c.user + c.system) / 1000;
+        }
+      }
+      if (!r) throw new Error('no run');
+      times.push(best);
+      cpus.push(bestCpu);
+      vizTimes.push(r.timingsMs['visualZone'] ?? 0);
+      // Every image is a specimen that agrees with itself: a disagreement is a false VIZ_MRZ_MISMATCH.
+      const comparisons = compareVisualZone(r);
+      vizCompared += comparisons.length;
+      vizDisagree += comparisons.filter((c) => !c.agree).length;
+      if (r.visualZone?.specimenMarks.length) specimenMarked++;
       const got = r.mrz?.lines ?? [];
       const ok = got.length === doc.mrz_lines.length && got.every((l, i) => l === doc.mrz_lines[i]);
       if (ok) exact++;
@@ -72,18 +97,21 @@ export default {
       .map(([k, [h, n]]) => `| ${k} | ${h}/${n} | ${((100 * h) / n).toFixed(0)}% |`)
       .join('\n');
     return [
-      '## Document reading (MRZ)',
+      '## Document reading (MRZ and printed page)',
       '',
-      `Measured: ${docs.length} specimen document images in \`shared/data/documents\` (ground_truth.json: 21 PRADO/ICAO/Wikimedia specimens from Arg0s1080/mrz and 4 PassportEye Utopia files), read by \`readDocument\` (portrait off) on this 2-core machine; OCR models loaded once before timing.`,
+      `Measured: ${docs.length} specimen document images in \`shared/data/documents\` (ground_truth.json: 21 PRADO/ICAO/Wikimedia specimens from Arg0s1080/mrz and 4 PassportEye Utopia files), read by \`readDocument\` (portrait off, visual zone on) on this 2-core machine; OCR models loaded once before timing.`,
       '',
       '| measure | value |',
       '|---|---|',
       `| full MRZ read exactly (all lines, every character) | ${exact}/${docs.length} (${((100 * exact) / docs.length).toFixed(0)}%) |`,
       `| MRZ lines read exactly | ${lineHits}/${lineTotal} (${((100 * lineHits) / lineTotal).toFixed(0)}%) |`,
-      `| median time per document (wall) | ${q(0.5)} ms |`,
-      `| 95th percentile time (wall) | ${q(0.95)} ms |`,
+      `| median time per document (wall, best of ${REPEAT} runs) | ${q(0.5)} ms |`,
+      `| 95th percentile time (wall, best of ${REPEAT} runs) | ${q(0.95)} ms |`,
       `| median CPU time per document (process, 2 OCR threads) | ${qc(0.5)} ms |`,
       `| 95th percentile CPU time | ${qc(0.95)} ms |`,
+      `| median time of the visual-zone (printed page) reading, included above | ${quantile(vizTimes)(0.5)} ms |`,
+      `| printed fields compared with the MRZ / disagreeing (false \`VIZ_MRZ_MISMATCH\`) | ${vizCompared} / ${vizDisagree} |`,
+      `| specimens with a specimen mark (SPECIMEN, VZOR, SAMPLE, …) read on the page | ${specimenMarked}/${docs.length} |`,
       `| load average (1/5/15 min) before → after | ${load(loadBefore)} → ${load(loadAfter)} |`,
       '',
       'Per field (documents where the ground truth has the field and a reading was produced):',
@@ -100,11 +128,14 @@ export default {
       '',
       '</details>',
       '',
-      "Reproduce: `npm run bench -- document`. Wall times depend on what else runs: the load average above is that of the shared 2-core machine during the run (three other engineers working); CPU time is the process's own.",
+      "Reproduce: `npm run bench -- document` (`OPENIDV_BENCH_REPEAT` sets the runs per document, default 3). Wall times depend on what else runs: the load average above is that of the shared 2-core machine during the run (other engineers' builds and tests running: at a load of 12 on 2 cores, wall time is mostly waiting); CPU time is the process's own and the better guide.",
       '',
     ].join('\n');
   },
 };
+
+/** Runs per document; the quickest counts (`OPENIDV_BENCH_REPEAT`). */
+const REPEAT = Math.max(1, Number(process.env['OPENIDV_BENCH_REPEAT'] ?? 3));
 
 const MAP: Record<string, string> = {
   surname: 'lastName',

@@ -7,4 +7,19 @@ export { computeCheckDigit, type MrzFormat, TEMPLATES } from './mrz/templates.ts
 export { getOcrEngine } from './ocr/engine.ts';
 export { type PageTextLine, readPageText } from './ocr/page-text.ts';
 export { cropPortrait, detectFaces, type FaceBox } from './portrait/face.ts';
-export { type DocumentReading, type MrzResult, type ReadOptions, readDocument } from './reader.ts';
+export {
+  type DocumentReading,
+  type MrzResult,
+  type ReadOptions,
+  readDocument,
+  type VisualZone,
+} from './reader.ts';
+export {
+  datesIn,
+  fold,
+  sameDay,
+  specimenMarks,
+  type VizFields,
+  type VizLine,
+  visualFields,
+} from './viz/fields.ts';

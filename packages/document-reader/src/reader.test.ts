@@ -6,7 +6,7 @@ import { parseAamvaPayload, readPdf417 } from './barcode/pdf417.ts';
 import { decodeImage } from './image.ts';
 import { getOcrEngine } from './ocr/engine.ts';
 import { readDocument } from './reader.ts';
-import { hugePng, renderSyntheticDocument } from './testing.ts';
+import { hugePng, renderSyntheticDocument, td3Mrz } from './testing.ts';
 
 const TD3 = ['P<NLDDE<BRUIJN<<WILLEKE<LISELOTTE<<<<<<<<<<<', 'SPECI20142NLD6503101F2403096999999990<<<<<84'];
 const TD1 = [
@@ -71,6 +71,71 @@ describe('reading synthetic documents', () => {
     const r = await readDocument(img, { now, portrait: false });
     expect(r.mrz?.lines).toEqual(TD3);
     expect([1, 3]).toContain(r.orientation);
+  });
+});
+
+describe('the printed page (visual zone)', () => {
+  const page = [
+    'Surname / Nom',
+    'DE BRUIJN',
+    'Date of birth',
+    '10.03.1965',
+    'Date of issue',
+    '10.03.2014',
+    'Date of expiry',
+    '09.03.2024',
+  ];
+
+  it('reads the printed fields against the MRZ, also on a page upside down, and adds the issue date', async () => {
+    for (const rotateDegrees of [0, 180]) {
+      const img = await renderSyntheticDocument({ mrz: TD3, text: page, width: 900, rotateDegrees });
+      const r = await readDocument(img, { now, portrait: false });
+      expect(r.mrz?.lines).toEqual(TD3);
+      expect(r.visualZone?.fields).toMatchObject({
+        lastName: { value: 'DE BRUIJN' },
+        dateOfBirth: { value: '1965-03-10' },
+        expiryDate: { value: '2024-03-09' },
+      });
+      // The MRZ has no issue date: the page's fills it, marked as printed and less sure.
+      expect(r.document.issueDate).toMatchObject({ value: '2014-03-10', source: 'visual-zone' });
+      expect(r.document.issueDate!.confidence).toBeLessThan(0.7);
+      expect(r.person.dateOfBirth?.source).toBe('mrz');
+    }
+  });
+});
+
+describe('the century of a birth year', () => {
+  it('comes from the page when the MRZ two-digit year alone would put the holder in the wrong one', async () => {
+    const mrz = td3Mrz({
+      country: 'CZE',
+      lastName: 'NOVAK',
+      firstNames: 'JAN',
+      number: '99003853',
+      birth: '110101',
+      sex: 'M',
+      expiry: '300101',
+    });
+    const img = await renderSyntheticDocument({ mrz, width: 900, text: ['Date of birth', '01.01.1911'] });
+    const r = await readDocument(img, { now, portrait: false });
+    expect(r.mrz?.lines).toEqual(mrz);
+    expect(r.person.dateOfBirth).toMatchObject({ value: '1911-01-01', source: 'mrz' });
+    const without = await readDocument(img, { now, portrait: false, visualZone: false });
+    expect(without.person.dateOfBirth?.value).toBe('2011-01-01');
+  });
+});
+
+describe('specimen marks', () => {
+  it('reads "SPECIMEN" running up the side of the card, and "NÄIDIS" across it', async () => {
+    const img = await renderSyntheticDocument({
+      mrz: TD3,
+      width: 900,
+      stamps: [
+        { text: 'SPECIMEN', x: 0.02, y: 0.4, size: 0.045, rotateDegrees: -90, color: '#606060' },
+        { text: 'NÄIDIS', x: 0.62, y: 0.4, size: 0.08, color: '#b03030' },
+      ],
+    });
+    const r = await readDocument(img, { now, portrait: false });
+    expect(r.visualZone?.specimenMarks.sort()).toEqual(['NAIDIS', 'SPECIMEN']);
   });
 });
 

@@ -5,12 +5,23 @@ import type { MrzCorrection } from './mrz/correct.ts';
 import { type MrzParse, mrzDate, parseMrz } from './mrz/parse.ts';
 import { findMrz } from './mrz/read.ts';
 import { cropPortrait, type FaceBox } from './portrait/face.ts';
+import {
+  sameDay,
+  specimenMarks,
+  type VizFields,
+  type VizGuide,
+  type VizLine,
+  visualFields,
+} from './viz/fields.ts';
+import { readVisualZone } from './viz/read.ts';
 
 export interface ReadOptions {
   /** Look for a PDF417 barcode (driving-licence backs). Default true. */
   barcode?: boolean;
   /** Look for the holder's portrait. Default true. */
   portrait?: boolean;
+  /** OCR the printed page (names, dates, number, specimen marks). Default true. */
+  visualZone?: boolean;
   /** Reference date for two-digit years. Default: now. */
   now?: Date;
 }
@@ -31,12 +42,27 @@ export interface MrzResult {
   fields: MrzParse['fields'];
 }
 
+export interface VisualZone {
+  /** Fields as printed on the page; with an MRZ or barcode, the printed counterpart of each of its fields. */
+  fields: VizFields;
+  /** Specimen marks printed or stamped on the page (SPECIMEN, MUSTER, SPÉCIMEN → SPECIMEN, …), folded. */
+  specimenMarks: string[];
+  /** How many text lines of the page were read. */
+  linesRead: number;
+  /** The lines read (personal data: for finding fields against another side's MRZ, not for logs). */
+  lines: VizLine[];
+}
+
 export interface DocumentReading {
-  /** 'read': something was extracted; 'nothing-found': a readable image without MRZ or barcode; 'invalid-image'. */
+  /**
+   * 'read': an MRZ or barcode was read; 'nothing-found': a readable image without MRZ or barcode (the
+   * visual zone may still have given fields); 'invalid-image'.
+   */
   status: 'read' | 'nothing-found' | 'invalid-image';
   error?: { code: ImageErrorCode; message: string };
   mrz?: MrzResult;
   barcode?: { format: 'PDF417'; aamva?: AamvaFields };
+  visualZone?: VisualZone;
   person: ExtractedPerson;
   document: ExtractedDocument;
   portrait?: { jpeg: Buffer; box: FaceBox };
@@ -102,17 +128,51 @@ export async function readDocument(bytes: Buffer, options: ReadOptions = {}): Pr
     const text = await time('barcode', () => readPdf417(decoded.image).catch(() => undefined));
     if (text) barcode = { format: 'PDF417', aamva: parseAamvaPayload(text) };
   }
+  let visualZone: VisualZone | undefined;
+  if (options.visualZone !== false) {
+    const flip = mrz ? ((search.reading?.quarterTurns ?? 0) - search.quarterTurns + 4) % 4 === 2 : false;
+    const guide = guideOf(mrz, barcode?.aamva, now);
+    const wanted = Object.entries(guide);
+    const vizLines = await time('visualZone', () =>
+      readVisualZone(search.image, search.lines, {
+        flip,
+        ...(mrz ? { mrz: search.reading?.geometry } : {}),
+        // Once the page has shown every machine-read field as printed, the rest of it adds nothing to
+        // compare (specimen stamps are large print, read first).
+        ...(wanted.length
+          ? {
+              enough: (read) => {
+                const f = visualFields(read, guide);
+                return wanted.every(([k, v]) => f[k as keyof VizGuide]?.value === v);
+              },
+            }
+          : {}),
+      }),
+    );
+    visualZone = {
+      fields: visualFields(vizLines, guide),
+      specimenMarks: specimenMarks(vizLines),
+      linesRead: vizLines.length,
+      lines: vizLines,
+    };
+  }
   let portrait: DocumentReading['portrait'];
   if (options.portrait !== false) {
     portrait = await time('portrait', () => cropPortrait(upright).catch(() => undefined));
   }
 
-  const { person, document } = toExtracted(mrz, barcode?.aamva, now);
+  const { person, document } = toExtracted(mrz, barcode?.aamva, visualZone?.fields, now);
+  // The MRZ's two-digit birth year guesses the century; the page prints all four digits.
+  const printedBirth = visualZone?.fields.dateOfBirth?.value;
+  if (person.dateOfBirth?.source === 'mrz' && printedBirth && printedBirth !== person.dateOfBirth.value) {
+    if (sameDay(printedBirth, person.dateOfBirth.value)) person.dateOfBirth.value = printedBirth;
+  }
   const found = mrz || barcode;
   return {
     status: found ? 'read' : 'nothing-found',
     ...(mrz ? { mrz } : {}),
     ...(barcode ? { barcode } : {}),
+    ...(visualZone ? { visualZone } : {}),
     ...(portrait ? { portrait } : {}),
     person,
     document,
@@ -136,9 +196,36 @@ function docType(code: string, format: MrzParse['format']): NonNullable<Extracte
   return DOC_TYPES[code[0] ?? ''] ?? 'other';
 }
 
+/** The machine-readable fields the visual zone is read against. */
+function guideOf(mrz: MrzResult | undefined, aamva: AamvaFields | undefined, now: Date): VizGuide {
+  const guide: VizGuide = {};
+  const put = (key: keyof VizGuide, value: string | undefined) => {
+    if (value) guide[key] = value;
+  };
+  if (mrz) {
+    const f = mrz.fields;
+    put('lastName', f.lastName);
+    put('firstName', f.firstName);
+    put('dateOfBirth', f.birthDate ? mrzDate(f.birthDate, 'birth', now) : undefined);
+    put('expiryDate', f.expirationDate ? mrzDate(f.expirationDate, 'expiry', now) : undefined);
+    put('number', f.documentNumber);
+  } else if (aamva) {
+    put('lastName', aamva.lastName);
+    put('firstName', aamva.firstName);
+    put('dateOfBirth', aamva.dateOfBirth);
+    put('expiryDate', aamva.expiryDate);
+    put('number', aamva.documentNumber);
+  }
+  return guide;
+}
+
+/** Printed fields fill only what the MRZ and barcode did not give, and count for less (no check digits). */
+const VIZ_WEIGHT = 0.6;
+
 function toExtracted(
   mrz: MrzResult | undefined,
   aamva: AamvaFields | undefined,
+  viz: VizFields | undefined,
   now: Date,
 ): { person: ExtractedPerson; document: ExtractedDocument } {
   const person: ExtractedPerson = {};
@@ -206,6 +293,23 @@ function toExtracted(
     put(document, 'country', bc(aamva.country));
     put(document, 'expiryDate', bc(aamva.expiryDate));
     put(document, 'issueDate', bc(aamva.issueDate));
+  }
+  if (viz) {
+    const vz = (f: { value: string; confidence: number } | undefined): ExtractedField | undefined =>
+      f ? { value: f.value, source: 'visual-zone', confidence: f.confidence * VIZ_WEIGHT } : undefined;
+    const fill = <K extends string>(
+      target: Partial<Record<K, ExtractedField>>,
+      key: K,
+      v: ExtractedField | undefined,
+    ) => {
+      if (v && !target[key]) target[key] = v;
+    };
+    fill(person, 'lastName', vz(viz.lastName));
+    fill(person, 'firstName', vz(viz.firstName));
+    fill(person, 'dateOfBirth', vz(viz.dateOfBirth));
+    fill(document, 'number', vz(viz.number));
+    fill(document, 'expiryDate', vz(viz.expiryDate));
+    fill(document, 'issueDate', vz(viz.issueDate));
   }
   return { person, document };
 }

@@ -59,7 +59,8 @@ export interface Stamp {
 export async function renderSyntheticDocument(o: SyntheticDocumentOptions): Promise<Buffer> {
   useFixtureFonts();
   const width = o.width ?? 1000;
-  const chars = Math.max(...o.mrz.map((l) => l.length));
+  // A card without an MRZ is laid out like a passport page.
+  const chars = o.mrz.length ? Math.max(...o.mrz.map((l) => l.length)) : 44;
   const height = Math.round(width * (chars === 44 ? 0.7 : 0.63));
   // OCR-B advances about 0.72 em per character as rendered here.
   const fontSize = Math.floor((width * 0.9) / chars / 0.72);

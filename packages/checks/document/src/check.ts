@@ -8,6 +8,7 @@ import type {
 } from '@openidv/domain';
 import { z } from 'zod';
 import { nameScore } from './names.ts';
+import { compareVisualZone } from './visual-zone.ts';
 
 const DOC_TYPES = ['passport', 'id_card', 'residence_permit', 'driving_licence', 'visa', 'other'] as const;
 
@@ -92,7 +93,16 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
       action: 'review',
       description: 'The MRZ and the barcode, or the front and back, disagree.',
     },
-    SPECIMEN_DOCUMENT: { action: 'decline', description: 'The document is a specimen (sample) document.' },
+    VIZ_MRZ_MISMATCH: {
+      action: 'review',
+      description:
+        'The printed page (visual zone) and the MRZ or barcode disagree on a name, a date or the document number.',
+    },
+    SPECIMEN_DOCUMENT: {
+      action: 'decline',
+      description:
+        'The document is a specimen (sample): a specimen number or state, or "SPECIMEN" (MUSTER, SPÉCIMEN, MODELO, …) printed on it.',
+    },
     DUPLICATE_DOCUMENT: {
       action: 'review',
       description:
@@ -116,8 +126,17 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
     const add = (code: keyof typeof documentCheck.reasonCodes, message: string) => {
       if (!reasons.some((r) => r.code === code)) reasons.push({ code, message });
     };
+    // A side without MRZ or barcode (an ID card's front) has its printed page set against the side that has one.
+    const machineSide =
+      readings.find((r) => r.reading.mrz)?.reading ?? readings.find((r) => r.reading.barcode?.aamva)?.reading;
+    const comparisons = readings.map(({ reading }) =>
+      compareVisualZone(
+        reading,
+        reading.mrz || reading.barcode?.aamva || !machineSide ? reading : machineSide,
+      ),
+    );
     const evidenceOut: Record<string, unknown> = {
-      sides: readings.map(({ context, reading }) => ({
+      sides: readings.map(({ context, reading }, i) => ({
         context,
         status: reading.status,
         error: reading.error?.code,
@@ -130,9 +149,19 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
           ? { format: reading.barcode.format, aamvaVersion: reading.barcode.aamva?.version }
           : undefined,
         orientation: reading.orientation,
+        ...(reading.visualZone
+          ? {
+              visualZone: {
+                linesRead: reading.visualZone.linesRead,
+                specimenMarks: reading.visualZone.specimenMarks,
+                comparisons: comparisons[i],
+              },
+            }
+          : {}),
         timingsMs: reading.timingsMs,
       })),
     };
+    const specimenMarks = [...new Set(readings.flatMap((r) => r.reading.visualZone?.specimenMarks ?? []))];
 
     if (readings.every((r) => r.reading.status === 'invalid-image')) {
       add('DOC_NOT_READABLE', readings[0]?.reading.error?.message ?? 'The document image could not be read.');
@@ -140,9 +169,14 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
     }
     const withMrz = readings.filter((r) => r.reading.mrz);
     const withBarcode = readings.filter((r) => r.reading.barcode?.aamva);
-    if (!withMrz.length && !withBarcode.length) {
+    const printedOnly = !withMrz.length && !withBarcode.length;
+    const printedFields = readings.some(
+      (r) => r.reading.visualZone && Object.keys(r.reading.visualZone.fields).length,
+    );
+    if (printedOnly && (config.requireMachineReadable || !printedFields)) {
       if (config.requireMachineReadable)
         add('MRZ_NOT_FOUND', 'No MRZ or barcode could be read; take a sharper, flatter photo.');
+      if (specimenMarks.length) add('SPECIMEN_DOCUMENT', specimenMessage(specimenMarks));
       return { status: reasons.length ? 'failed' : 'passed', score: 0, reasons, evidence: evidenceOut };
     }
 
@@ -161,8 +195,16 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
     }
     const names = `${person.lastName?.value ?? ''} ${person.firstName?.value ?? ''}`;
     const number = document.number?.value ?? '';
+    if (specimenMarks.length) add('SPECIMEN_DOCUMENT', specimenMessage(specimenMarks));
     if (mrz?.specimenState || SPECIMEN_WORDS.test(names) || SPECIMEN_NUMBERS.has(number)) {
       add('SPECIMEN_DOCUMENT', 'This is a specimen document, not one issued to a person.');
+    }
+    const mismatched = comparisons.flat().flatMap((c) => (c.agree ? [] : [c.field]));
+    if (mismatched.length) {
+      add(
+        'VIZ_MRZ_MISMATCH',
+        `The printed page and the machine-readable zone disagree on: ${[...new Set(mismatched)].join(', ')}.`,
+      );
     }
     const expiry = document.expiryDate?.value;
     if (expiry) {
@@ -265,7 +307,8 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
       );
       artifacts = { portrait: id };
     }
-    const score = mrz ? mrz.confidence : 0.99;
+    // Printed fields alone (no MRZ or barcode allowed by the workflow) are the least certain reading.
+    const score = mrz ? mrz.confidence : withBarcode.length ? 0.99 : printedScore(person, document);
     return {
       status: reasons.length ? 'failed' : 'passed',
       score,
@@ -277,6 +320,17 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
     };
   },
 };
+
+function specimenMessage(marks: string[]): string {
+  return `The document is a specimen: "${marks.join('", "')}" is printed on it.`;
+}
+
+function printedScore(person: ExtractedPerson, document: ExtractedDocument): number {
+  const c = [...Object.values(person), ...Object.values(document)]
+    .filter((f): f is { confidence: number } => typeof f === 'object' && f !== null && 'confidence' in f)
+    .map((f) => f.confidence);
+  return c.length ? c.reduce((a, b) => a + b, 0) / c.length : 0;
+}
 
 function norm(s: string): string {
   return s.toUpperCase().replace(/[^A-Z0-9]/g, '');

@@ -46,6 +46,10 @@ describe('reading a document photo without a session', () => {
     expect(codes).toEqual(expect.arrayContaining(['SPECIMEN_DOCUMENT', 'DOC_EXPIRED']));
     expect(codes).not.toContain('NAME_MISMATCH');
     expect(r.body.status).toBe('failed');
+    // The printed page was read; nothing on it contradicts the MRZ.
+    expect(r.body.reading.visualZone.linesRead).toBeGreaterThan(0);
+    expect(r.body.reading.visualZone.comparisons.every((c: { agree: boolean }) => c.agree)).toBe(true);
+    expect(codes).not.toContain('VIZ_MRZ_MISMATCH');
   });
 
   it('takes a multipart upload too, and stores nothing', async () => {

@@ -40,6 +40,7 @@ const DECLINE_REASONS: Record<string, [number, string]> = {
   MRZ_CHECKSUM_FAILED: [102, 'Suspected document tampering'],
   DUPLICATE_DOCUMENT: [110, 'Duplicated ID'],
   DATA_MISMATCH: [507, 'Presented document tampered, data cross reference'],
+  VIZ_MRZ_MISMATCH: [507, 'Presented document tampered, data cross reference'],
   LIVENESS_FAILED: [503, 'Attempted deceit'],
   DOC_EXPIRED: [511, 'Presented document expired'],
   DOC_TYPE_NOT_ACCEPTED: [510, 'Presented document type not supported'],

@@ -1,4 +1,4 @@
-import { documentCheck, documentCheckConfigSchema } from '@openidv/check-document';
+import { documentCheck, documentCheckConfigSchema, type VizComparison } from '@openidv/check-document';
 import {
   type CheckOutput,
   DomainError,
@@ -21,6 +21,11 @@ interface Side {
   checkDigits?: { name: string; valid: boolean }[];
   corrections?: { line: number; column: number; from: string; to: string; reason: string }[];
   barcode?: { format: string; aamvaVersion?: number };
+  visualZone?: {
+    linesRead: number;
+    specimenMarks: string[];
+    comparisons: VizComparison[];
+  };
   orientation: number;
   timingsMs: Record<string, number>;
 }

@@ -26,7 +26,9 @@ const personSchema = z
     nationality: field(z.string()).optional(),
     personalNumber: field(z.string()).optional(),
   })
-  .describe('Each field with where it was read (MRZ, barcode) and how sure the reading is.');
+  .describe(
+    'Each field with where it was read (MRZ, barcode, visual zone: the printed page) and how sure the reading is. Printed fields only fill what the MRZ and barcode do not give (e.g. the issue date), at lower confidence.',
+  );
 
 const documentSchema = z.object({
   number: field(z.string()).optional(),
@@ -50,7 +52,7 @@ const resultSchema = z
     reasons: z
       .array(z.object({ code: z.string(), message: z.string() }))
       .describe(
-        'E.g. MRZ_NOT_FOUND, MRZ_CHECKSUM_FAILED, DOC_EXPIRED, UNDERAGE, SPECIMEN_DOCUMENT, NAME_MISMATCH.',
+        'E.g. MRZ_NOT_FOUND, MRZ_CHECKSUM_FAILED, DOC_EXPIRED, UNDERAGE, SPECIMEN_DOCUMENT, VIZ_MRZ_MISMATCH, NAME_MISMATCH.',
       ),
     person: personSchema,
     document: documentSchema,
@@ -71,6 +73,26 @@ const resultSchema = z
         .optional()
         .describe('Characters changed from what the OCR saw, and why (class, check-digit, length, filler).'),
       barcode: z.object({ format: z.string(), aamvaVersion: z.number().optional() }).optional(),
+      visualZone: z
+        .object({
+          linesRead: z.number().describe('Text lines of the printed page that were read.'),
+          specimenMarks: z
+            .array(z.string())
+            .describe('Specimen words printed or stamped on the page (SPECIMEN, MUSTER, …), accents folded.'),
+          comparisons: z
+            .array(
+              z.object({
+                field: z.enum(['lastName', 'firstName', 'dateOfBirth', 'expiryDate', 'number']),
+                source: z.enum(['mrz', 'barcode']),
+                agree: z.boolean(),
+                confidence: z.number().describe('Confidence of the printed reading.'),
+              }),
+            )
+            .describe(
+              'Printed fields set against the MRZ or barcode; a disagreement gives VIZ_MRZ_MISMATCH.',
+            ),
+        })
+        .optional(),
       orientation: z.number().describe('Quarter turns clockwise that made the document upright.'),
       timingsMs: z.record(z.string(), z.number()),
     }),
@@ -124,7 +146,7 @@ export function documentRoutes(app: FastifyInstance, platform: Platform): void {
         tags,
         summary: 'Read and judge a document photo (nothing stored)',
         description:
-          'Either `multipart/form-data` with a field `file`, or JSON `{content, expected?}` with the photo base64-encoded. Reads the MRZ (TD1, TD2, TD3, MRV-A, MRV-B, French ID) with check-digit correction, or a PDF417 barcode (AAMVA), and judges the document as the `document` check does with its default configuration. A photo without a readable document is a `200` with `MRZ_NOT_FOUND`; a PDF or other file is `415`, a damaged image `422 IMAGE_UNREADABLE`, an image over 50 megapixels `422 IMAGE_TOO_LARGE`.',
+          'Either `multipart/form-data` with a field `file`, or JSON `{content, expected?}` with the photo base64-encoded. Reads the MRZ (TD1, TD2, TD3, MRV-A, MRV-B, French ID) with check-digit correction, or a PDF417 barcode (AAMVA), and the printed page (names, dates, number, specimen marks, set against the MRZ: `VIZ_MRZ_MISMATCH`), and judges the document as the `document` check does with its default configuration. A photo without a readable document is a `200` with `MRZ_NOT_FOUND`; a PDF or other file is `415`, a damaged image `422 IMAGE_UNREADABLE`, an image over 50 megapixels `422 IMAGE_TOO_LARGE`.',
         consumes: ['application/json', 'multipart/form-data'],
         body: jsonBody.optional(),
         response: { 200: resultSchema, ...errorResponses(400, 401, 413, 415, 422, 429) },
