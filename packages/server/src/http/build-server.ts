@@ -5,6 +5,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { DomainError, ERROR_CODES, newId } from '@openidv/domain';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
+import { hopaeRoutes } from '../dialects/hopae/routes.ts';
 import { veriffRoutes } from '../dialects/veriff/routes.ts';
 import type { Platform } from '../platform/platform.ts';
 import { WEBHOOK_EVENT_TYPES } from '../usecases/events/event-types.ts';
@@ -173,5 +174,6 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
 
   // Vendor dialects: each under its own prefix, with the vendor's auth, shapes and errors (docs/compat/).
   await app.register(async (compat) => veriffRoutes(compat, platform), { prefix: '/compat/veriff' });
+  await app.register(async (compat) => hopaeRoutes(compat, platform), { prefix: '/compat/hopae' });
   return app;
 }

@@ -104,7 +104,15 @@ export async function startTestProvider(
       ACCOUNTS[sub] && { accountId: sub, claims: async () => ({ sub, ...ACCOUNTS[sub]!.claims }) },
     pkce: { required: () => true },
     // Loopback http in tests only.
-    ttl: { IdToken: 600, AccessToken: 600, AuthorizationCode: 60, BackchannelAuthenticationRequest: options.pushTtlSeconds ?? 120 },
+    ttl: {
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      IdToken: 600,
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      BackchannelAuthenticationRequest: options.pushTtlSeconds ?? 120,
+    },
   } as ConstructorParameters<typeof Provider>[1]);
   const client = await provider.Client.find(clientId);
   // The redirect URI is only known once openidv listens.
