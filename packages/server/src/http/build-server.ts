@@ -125,7 +125,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   opsRoutes(app, platform);
   await journeyRoutes(app, platform);
   consoleRoutes(app);
-  eidPublicRoutes(app, platform);
+  await app.register(async (eid) => eidPublicRoutes(eid, platform));
 
   await app.register(
     async (v1) => {

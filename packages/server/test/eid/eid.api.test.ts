@@ -2,7 +2,7 @@ import { testDialects } from '@openidv/storage/testing';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitFor } from '../support/harness.ts';
-import { startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { signIn, startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
@@ -11,57 +11,6 @@ type Json = Record<string, any>;
 const HIGH = '19900101-1234';
 const LOW = '19800505-5555';
 const NO_BIRTHDATE = '19700707-7777';
-
-/**
- * A browser without a browser: follows redirects with a cookie jar, and signs in on the test provider's login
- * page with the given personal code (or cancels there).
- */
-async function signIn(startUrl: string, personalCode: string | 'cancel'): Promise<URL> {
-  const jar = new Map<string, string>();
-  let url = startUrl;
-  let method = 'GET';
-  let body: string | undefined;
-  for (let hops = 0; hops < 20; hops++) {
-    const u = new URL(url);
-    const cookie = [...jar]
-      .filter(([k]) => k.startsWith(`${u.host}|`))
-      .map(([k, v]) => `${k.split('|')[1]}=${v}`);
-    const res = await fetch(url, {
-      method,
-      redirect: 'manual',
-      headers: {
-        ...(cookie.length && { cookie: cookie.join('; ') }),
-        ...(body && { 'content-type': 'application/x-www-form-urlencoded' }),
-      },
-      ...(body && { body }),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const [k, ...v] = pair!.split('=');
-      jar.set(`${u.host}|${k}`, v.join('='));
-    }
-    method = 'GET';
-    body = undefined;
-    const location = res.headers.get('location');
-    if (location) {
-      const next = new URL(location, url);
-      if (next.pathname.startsWith('/j/')) return next;
-      url = next.href;
-      continue;
-    }
-    const html = await res.text();
-    const m = /action="(\/interaction\/[^"]+\/login)"/.exec(html);
-    if (!m) throw new Error(`unexpected page ${res.status} at ${url}: ${html.slice(0, 300)}`);
-    method = 'POST';
-    if (personalCode === 'cancel') {
-      url = new URL(m[1]!.replace(/\/login$/, '/cancel'), url).href;
-    } else {
-      url = new URL(m[1]!, url).href;
-      body = new URLSearchParams({ personalCode }).toString();
-    }
-  }
-  throw new Error('too many redirects');
-}
 
 describe.each(await testDialects())('eID over OpenID Connect (%s)', (dialect) => {
   let server: Server;
@@ -214,6 +163,10 @@ describe.each(await testDialects())('eID over OpenID Connect (%s)', (dialect) =>
       },
     );
     expect(verified.payload.sub).toBe(HIGH);
+
+    // Erasing the session erases the evidence with it.
+    expect((await server.api.request('DELETE', `/v1/sessions/${s.id}`)).status).toBe(204);
+    expect((await server.api.json('GET', `/v1/sessions/${s.id}/evidence`)).body.data).toEqual([]);
   });
 
   it("compares the verified person with the expected one, with the document check's reason codes", async () => {

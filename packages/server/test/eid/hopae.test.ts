@@ -2,7 +2,7 @@ import { testDialects } from '@openidv/storage/testing';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitFor } from '../support/harness.ts';
-import { startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { signIn, startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
@@ -24,47 +24,6 @@ function hopaeClient(baseUrl: string, clientId: string, clientSecret: string) {
     });
     return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Json };
   };
-}
-
-/** Follows the redirect flow in a cookie-keeping fetch loop and signs in at the test provider's page. */
-async function signIn(url: string, personalCode: string): Promise<URL> {
-  const jar = new Map<string, string>();
-  let method = 'GET';
-  let body: string | undefined;
-  for (let hops = 0; hops < 20; hops++) {
-    const u = new URL(url);
-    const cookie = [...jar]
-      .filter(([k]) => k.startsWith(`${u.host}|`))
-      .map(([k, v]) => `${k.split('|')[1]}=${v}`);
-    const res = await fetch(url, {
-      method,
-      redirect: 'manual',
-      headers: {
-        ...(cookie.length && { cookie: cookie.join('; ') }),
-        ...(body && { 'content-type': 'application/x-www-form-urlencoded' }),
-      },
-      ...(body && { body }),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [k, ...v] = c.split(';')[0]!.split('=');
-      jar.set(`${u.host}|${k}`, v.join('='));
-    }
-    method = 'GET';
-    body = undefined;
-    const location = res.headers.get('location');
-    if (location) {
-      const next = new URL(location, url);
-      if (next.pathname.startsWith('/j/')) return next;
-      url = next.href;
-      continue;
-    }
-    const m = /action="(\/interaction\/[^"]+\/login)"/.exec(await res.text());
-    if (!m) throw new Error(`unexpected page at ${url}`);
-    method = 'POST';
-    url = new URL(m[1]!, url).href;
-    body = new URLSearchParams({ personalCode }).toString();
-  }
-  throw new Error('too many redirects');
 }
 
 describe.each(await testDialects())('Hopae Connect dialect (%s)', (dialect) => {

@@ -1,3 +1,4 @@
+import fastifyRateLimit from '@fastify/rate-limit';
 import { DomainError, isDomainError } from '@openidv/domain';
 import { identityProviders } from '@openidv/storage';
 import type { FastifyInstance } from 'fastify';
@@ -27,7 +28,22 @@ const tokenProvider = z.object({
  * The browser side of eID: the journey's start links (the QR code on a desktop encodes one) and the provider's
  * redirect back. Authenticated by the journey token, or by the sign-in's `state`.
  */
-export function eidPublicRoutes(app: FastifyInstance, platform: Platform): void {
+export async function eidPublicRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
+  // Each start writes a sign-in and may call the provider: limited per link like the journey's own API.
+  if (platform.config.journeyRateLimitPerMinute > 0) {
+    await app.register(fastifyRateLimit, {
+      hook: 'preHandler',
+      max: platform.config.journeyRateLimitPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request) => `eid:${(request.params as { token?: string }).token ?? request.ip}`,
+      errorResponseBuilder: (_request, context) =>
+        new DomainError(
+          'RATE_LIMITED',
+          `Too many requests; retry after ${Math.ceil(context.ttl / 1000)} s.`,
+          { retryAfter: Math.ceil(context.ttl / 1000) },
+        ),
+    });
+  }
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(

@@ -126,7 +126,7 @@ export function sessionEidRoutes(app: FastifyInstance, platform: Platform): void
         tags,
         summary: "The session's eID evidence",
         description:
-          "Each completed eID sign-in with the signed ID token as the provider issued it (stored encrypted), so that an auditor can verify its signature again against the provider's keys (`jwksUri`).",
+          "Each completed eID sign-in with the signed ID token as the provider issued it (stored encrypted), so that an auditor can verify its signature again against the provider's keys (`jwksUri`). Erased with the session (DELETE or retention).",
         params: z.object({ id: z.string().min(1).max(64) }),
         response: {
           200: z.object({
@@ -149,7 +149,10 @@ export function sessionEidRoutes(app: FastifyInstance, platform: Platform): void
     },
     async (request) => {
       const auth = requireAuth(request);
-      const session = await findSessionOrThrow(platform, auth.applicationId, request.params.id);
+      // A deleted session answers with its tombstone's evidence: none, erased with it.
+      const session = await findSessionOrThrow(platform, auth.applicationId, request.params.id, {
+        allowDeleted: true,
+      });
       return { data: await eidEvidence(platform, session) };
     },
   );
