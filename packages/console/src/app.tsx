@@ -7,6 +7,7 @@ import { AuditPage } from './pages/audit.tsx';
 import { BlocklistsPage } from './pages/blocklists.tsx';
 import { CasePage } from './pages/case.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
+import { EidProvidersPage } from './pages/eid-providers.tsx';
 import { KeysPage } from './pages/keys.tsx';
 import { PeoplePage, PersonPage } from './pages/people.tsx';
 import { QueuePage } from './pages/queue.tsx';
@@ -29,6 +30,7 @@ const NAV: { path: string; label: string; role: Role }[] = [
   { path: '/workflows', label: 'Workflows', role: 'viewer' },
   { path: '/blocklists', label: 'Blocklists', role: 'viewer' },
   { path: '/keys', label: 'API keys', role: 'admin' },
+  { path: '/eid-providers', label: 'eID providers', role: 'admin' },
   { path: '/webhooks', label: 'Webhooks', role: 'admin' },
   { path: '/staff', label: 'Staff', role: 'admin' },
   { path: '/audit', label: 'Audit log', role: 'admin' },
@@ -151,6 +153,12 @@ function Route({ path, me }: { path: string; me: Me }) {
     return (
       <Guard me={me} need="admin">
         <KeysPage />
+      </Guard>
+    );
+  if (path === '/eid-providers')
+    return (
+      <Guard me={me} need="admin">
+        <EidProvidersPage />
       </Guard>
     );
   if (path === '/webhooks')
