@@ -169,6 +169,28 @@ describe.each(await testDialects())('eID over OpenID Connect (%s)', (dialect) =>
     expect((await server.api.json('GET', `/v1/sessions/${s.id}/evidence`)).body.data).toEqual([]);
   });
 
+  it('authenticates at the token endpoint with private_key_jwt when configured so', async () => {
+    const p = await server.api.json('POST', '/v1/identity-providers', {
+      providerId: 'keyid',
+      name: 'Key ID',
+      issuer: idp.issuer,
+      clientId: idp.keyClient.clientId,
+      clientAuth: 'private_key_jwt',
+      privateKeyJwk: idp.keyClient.privateKeyJwk,
+      levelOfAssurance: 'high',
+    });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    expect(JSON.stringify(p.body)).not.toContain(String(idp.keyClient.privateKeyJwk.d));
+    const w = await server.api.json('POST', '/v1/workflows', {
+      name: 'key id',
+      checks: [{ type: 'eid', config: { providers: ['keyid'] } }],
+    });
+    const s = await session({ workflowId: w.body.id });
+    const back = await signIn(`${base}/j/${s.token}/eid/keyid/start`, HIGH);
+    expect(back.searchParams.get('eid')).toBe('done');
+    await server.api.json('DELETE', '/v1/identity-providers/keyid');
+  });
+
   it("compares the verified person with the expected one, with the document check's reason codes", async () => {
     const s = await session({
       person: { firstName: 'Someone', lastName: 'Else', dateOfBirth: '1991-02-02' },

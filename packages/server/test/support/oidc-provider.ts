@@ -33,6 +33,8 @@ export interface TestProvider {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /** A second client that authenticates with private_key_jwt: its id and private key (JWK). */
+  keyClient: { clientId: string; privateKeyJwk: JWK };
   /** Makes the next token responses carry a spoiled ID token (null: honest again). */
   tamper(mode: Tamper): void;
   /**
@@ -68,6 +70,11 @@ export async function startTestProvider(
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientId = 'openidv-test';
   const clientSecret = 'a-long-client-secret-for-the-test-provider';
+  const clientKeys = await generateKeyPair('ES256', { extractable: true });
+  const keyClient = {
+    clientId: 'openidv-test-pkjwt',
+    privateKeyJwk: { ...(await exportJWK(clientKeys.privateKey)), kid: 'client-key-1', alg: 'ES256' },
+  };
 
   provider = new Provider(issuer, {
     clients: [
@@ -78,6 +85,19 @@ export async function startTestProvider(
         grant_types: ['authorization_code', 'urn:openid:params:grant-type:ciba'],
         response_types: ['code'],
         backchannel_token_delivery_mode: 'poll',
+      },
+      {
+        client_id: keyClient.clientId,
+        redirect_uris: ['http://localhost/placeholder'],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'ES256',
+        jwks: {
+          keys: [
+            { ...(await exportJWK(clientKeys.publicKey)), kid: 'client-key-1', alg: 'ES256', use: 'sig' },
+          ],
+        },
       },
     ],
     jwks: { keys: [jwk] },
@@ -121,9 +141,11 @@ export async function startTestProvider(
       BackchannelAuthenticationRequest: options.pushTtlSeconds ?? 120,
     },
   } as ConstructorParameters<typeof Provider>[1]);
-  const client = await provider.Client.find(clientId);
   // The redirect URI is only known once openidv listens.
-  (client as unknown as { redirectUris: string[] }).redirectUris = [redirectUri()];
+  for (const id of [clientId, keyClient.clientId]) {
+    const client = await provider.Client.find(id);
+    (client as unknown as { redirectUris: string[] }).redirectUris = [redirectUri()];
+  }
   const callback = provider.callback();
 
   async function resign(body: string): Promise<string> {
@@ -202,7 +224,10 @@ export async function startTestProvider(
       );
     }
     if (details.prompt.name === 'consent') {
-      const grant = new provider.Grant({ accountId: details.session!.accountId, clientId });
+      const grant = new provider.Grant({
+        accountId: details.session!.accountId,
+        clientId: details.params.client_id as string,
+      });
       const d = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
       if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
       if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
@@ -227,6 +252,7 @@ export async function startTestProvider(
     issuer,
     clientId,
     clientSecret,
+    keyClient,
     tamper: (mode) => {
       tamper = mode;
     },
