@@ -214,6 +214,19 @@ describe.each(await testDialects())('eID over OpenID Connect (%s)', (dialect) =>
     expect((await decision(s.id)).status).toBe('approved');
   });
 
+  it('refuses a callback finished in another browser than the one that started the sign-in', async () => {
+    const s = await session();
+    // The journey's start link binds the sign-in to the starting browser with a cookie; a forwarded
+    // authorization link finished elsewhere arrives without it.
+    const callback = await signInUntilCallback(journeyStart(s.token), HIGH);
+    const elsewhere = await fetch(callback, { redirect: 'manual' });
+    expect(new URL(elsewhere.headers.get('location')!).searchParams.get('eid')).toBe(
+      'EID_VERIFICATION_FAILED',
+    );
+    const d = await server.api.json('GET', `/v1/sessions/${s.id}/decision`);
+    expect(d.body.status).toBe('pending');
+  });
+
   for (const tamper of ['signature', 'issuer', 'audience', 'expired'] as const) {
     it(`refuses an ID token with a spoiled ${tamper === 'signature' ? 'signature' : tamper === 'expired' ? 'expiry' : tamper}`, async () => {
       const s = await session();

@@ -181,6 +181,8 @@ interface Secrets {
   codeVerifier?: string;
   nonce?: string;
   authReqId?: string;
+  /** Digest of the browser binding (a cookie set where the sign-in started); the callback must present it. */
+  binding?: string;
 }
 
 /** Opens the sign-in: the session is started (a new attempt after a resubmission request) and the secrets kept. */
@@ -228,6 +230,12 @@ export async function startRedirect(
   providerId: string,
   channel: 'redirect' | 'qr',
   actor: string,
+  /**
+   * A random value the starting browser keeps (a cookie): the callback is accepted only from that browser, so an
+   * authorization link sent to someone else cannot verify them into this session. Absent when an integrator's
+   * own front end starts the sign-in through the API.
+   */
+  browserBinding?: string,
 ) {
   assertOpen(platform, session);
   const { provider } = await offeredProvider(platform, session, providerId, channel);
@@ -245,13 +253,18 @@ export async function startRedirect(
     ...(provider.acrValues.length && { acr_values: provider.acrValues.join(' ') }),
     ...(session.locale && { ui_locales: session.locale }),
   });
+  const secrets: Secrets = {
+    codeVerifier,
+    nonce,
+    ...(browserBinding && { binding: digest(browserBinding) }),
+  };
   const txn = await openTransaction(
     platform,
     session,
     provider,
     channel,
     state,
-    { codeVerifier, nonce },
+    secrets,
     SIGN_IN_TTL_MS,
     actor,
   );
@@ -304,7 +317,11 @@ export interface SignInOutcome {
 }
 
 /** The provider's redirect back (redirect and QR): checks everything, then submits the session. */
-export async function completeRedirect(platform: Platform, currentUrl: URL): Promise<SignInOutcome> {
+export async function completeRedirect(
+  platform: Platform,
+  currentUrl: URL,
+  browserBinding: string | undefined,
+): Promise<SignInOutcome> {
   const state = currentUrl.searchParams.get('state');
   const txn = state
     ? await identityProviders.findTransactionByState(platform.database.db, digest(state))
@@ -330,6 +347,13 @@ export async function completeRedirect(platform: Platform, currentUrl: URL): Pro
   }
   const provider = await providerOf(platform, txn);
   const secrets = openSecrets(platform, txn);
+  if (secrets.binding && (!browserBinding || digest(browserBinding) !== secrets.binding)) {
+    await fail(platform, txn, 'EID_VERIFICATION_FAILED');
+    throw new DomainError(
+      'EID_VERIFICATION_FAILED',
+      'The sign-in was finished in another browser than the one that started it; start it again on this device.',
+    );
+  }
   const config = await configFor(platform, provider);
   const tokens = await guarded(platform, txn, provider, () =>
     oidc.authorizationCodeGrant(config, currentUrl, {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { DomainError, isDomainError } from '@openidv/domain';
 import { identityProviders } from '@openidv/storage';
@@ -15,10 +16,12 @@ import {
 } from '../../../usecases/eid/eid-sign-in.ts';
 import { APPLICANT, findJourneySession } from '../../../usecases/journey/journey.ts';
 import { journeyUrl } from '../../../usecases/sessions/present-session.ts';
+import { readCookie } from '../../auth.ts';
 import { errorResponses } from '../../errors.ts';
 import { eidTransactionSchema } from './session-eid-routes.ts';
 
 const tags = ['Applicant journey (browser)'];
+const BINDING_COOKIE = 'oidv_eid';
 const tokenProvider = z.object({
   token: z.string().min(1).max(64).describe("The session's journey token."),
   provider: z.string().min(1).max(63),
@@ -63,12 +66,20 @@ export async function eidPublicRoutes(app: FastifyInstance, platform: Platform):
     async (request, reply) => {
       const session = await findJourneySession(platform, request.params.token);
       try {
+        const binding = randomBytes(24).toString('base64url');
         const { authorizationUrl } = await startRedirect(
           platform,
           session,
           request.params.provider,
           request.query.channel,
           APPLICANT,
+          binding,
+        );
+        // Lax: sent with the provider's top-level redirect back to the callback, not with cross-site subrequests.
+        const secure = platform.config.publicUrl.startsWith('https:') ? '; Secure' : '';
+        reply.header(
+          'set-cookie',
+          `${BINDING_COOKIE}=${binding}; Path=/eid/callback; HttpOnly; SameSite=Lax; Max-Age=900${secure}`,
         );
         return reply.header('cache-control', 'no-store').redirect(authorizationUrl, 302);
       } catch (e) {
@@ -97,7 +108,7 @@ export async function eidPublicRoutes(app: FastifyInstance, platform: Platform):
       const currentUrl = new URL(`${platform.config.publicUrl}/eid/callback${url.search}`);
       reply.header('cache-control', 'no-store');
       try {
-        const { session } = await completeRedirect(platform, currentUrl);
+        const { session } = await completeRedirect(platform, currentUrl, readCookie(request, BINDING_COOKIE));
         return reply.redirect(backToJourney(platform, session.journeyToken, 'done'), 302);
       } catch (e) {
         if (!isDomainError(e)) throw e;
