@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EidPersonField, LevelOfAssurance, Session } from '@openidv/domain';
 import type { EidTransactionRow } from '@openidv/storage';
-import type { StoredEidResult } from '../../usecases/eid/eid-sign-in.ts';
+import type { StoredEidResult } from '../../usecases/eid/eid-evidence.ts';
 
 /** Hopae's numeric levels of assurance against eIDAS's: 1–2 low, 3 substantial, 4–5 high. */
 export const LOA_NUMBER: Record<LevelOfAssurance, number> = { low: 2, substantial: 3, high: 4 };

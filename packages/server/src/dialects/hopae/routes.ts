@@ -9,7 +9,9 @@ import {
   type AuthenticatedCredential,
   authenticateDialectKey,
 } from '../../usecases/dialects/dialect-credentials.ts';
-import { eidStep, openResult, pollPush, startPush, startRedirect } from '../../usecases/eid/eid-sign-in.ts';
+import { openResult } from '../../usecases/eid/eid-evidence.ts';
+import { eidStep } from '../../usecases/eid/eid-offer.ts';
+import { pollPush, startPush, startRedirect } from '../../usecases/eid/eid-sign-in.ts';
 import { createSession } from '../../usecases/sessions/create-session.ts';
 import { journeyUrl } from '../../usecases/sessions/present-session.ts';
 import { externalIdFor, resolveExternalId } from '../ids.ts';

@@ -10,7 +10,7 @@ import {
 import { sessions, workflows } from '@openidv/storage';
 import { z } from 'zod';
 import type { Platform } from '../../platform/platform.ts';
-import { assertEidRequirements } from '../eid/eid-sign-in.ts';
+import { assertEidRequirements } from '../eid/eid-offer.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { presentSession } from './present-session.ts';
 

@@ -6,10 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../../platform/platform.ts';
+import { presentTransaction } from '../../../usecases/eid/eid-evidence.ts';
 import {
   completeRedirect,
   pollPush,
-  presentTransaction,
   sessionOfCallback,
   startPush,
   startRedirect,

@@ -2,13 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../../platform/platform.ts';
-import {
-  eidEvidence,
-  pollPush,
-  presentTransaction,
-  startPush,
-  startRedirect,
-} from '../../../usecases/eid/eid-sign-in.ts';
+import { eidEvidence, presentTransaction } from '../../../usecases/eid/eid-evidence.ts';
+import { pollPush, startPush, startRedirect } from '../../../usecases/eid/eid-sign-in.ts';
 import { findSessionOrThrow } from '../../../usecases/sessions/find-session.ts';
 import { actorOf, requireAuth } from '../../auth.ts';
 import { errorResponses } from '../../errors.ts';
