@@ -5,6 +5,7 @@ import { AccountPage } from './pages/account.tsx';
 import { AlertsPage } from './pages/alerts.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { BlocklistsPage } from './pages/blocklists.tsx';
+import { BrandingPage } from './pages/branding.tsx';
 import { CasePage } from './pages/case.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { EidProvidersPage } from './pages/eid-providers.tsx';
@@ -33,6 +34,7 @@ const NAV: { path: string; label: string; role: Role }[] = [
   { path: '/eid-providers', label: 'eID providers', role: 'admin' },
   { path: '/webhooks', label: 'Webhooks', role: 'admin' },
   { path: '/staff', label: 'Staff', role: 'admin' },
+  { path: '/branding', label: 'Branding', role: 'admin' },
   { path: '/audit', label: 'Audit log', role: 'admin' },
 ];
 
@@ -171,6 +173,12 @@ function Route({ path, me }: { path: string; me: Me }) {
     return (
       <Guard me={me} need="admin">
         <StaffPage me={me} />
+      </Guard>
+    );
+  if (path === '/branding')
+    return (
+      <Guard me={me} need="admin">
+        <BrandingPage />
       </Guard>
     );
   if (path === '/audit')

@@ -39,6 +39,8 @@ export function Loading() {
 
 const STATUS_TONE: Record<string, string> = {
   approved: 'good',
+  valid: 'good',
+  invalid: 'bad',
   passed: 'good',
   delivered: 'good',
   declined: 'bad',

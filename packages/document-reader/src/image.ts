@@ -92,6 +92,21 @@ function toRgb(data: Buffer, width: number, height: number, channels: number): D
   return { ok: true, image: { data: out, width, height } };
 }
 
+/**
+ * Grey image of the dark ink only (colour dropout): each pixel is its brightest channel, so black
+ * print stays dark while coloured stamps, guilloches and tinted backgrounds (a red "SPECIMEN" stamp
+ * across the MRZ) turn light. Luma kept them mid-grey, and the recogniser read them as strokes.
+ */
+export function toInkGray(image: RgbImage): Uint8Array {
+  const n = image.width * image.height;
+  const out = new Uint8Array(n);
+  const d = image.data;
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    out[i] = Math.max(d[j]!, d[j + 1]!, d[j + 2]!);
+  }
+  return out;
+}
+
 /** Luma plane of an RGB image, used by the OCR stages. */
 export function toGray(image: RgbImage): Uint8Array {
   const n = image.width * image.height;

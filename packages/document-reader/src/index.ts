@@ -5,5 +5,6 @@ export { type MrzFields, type MrzParse, mrzDate, parseMrz, splitNames } from './
 export { findMrz, MRZ_ALPHABET, type MrzReading } from './mrz/read.ts';
 export { computeCheckDigit, type MrzFormat, TEMPLATES } from './mrz/templates.ts';
 export { getOcrEngine } from './ocr/engine.ts';
+export { type PageTextLine, readPageText } from './ocr/page-text.ts';
 export { cropPortrait, detectFaces, type FaceBox } from './portrait/face.ts';
 export { type DocumentReading, type MrzResult, type ReadOptions, readDocument } from './reader.ts';

@@ -74,6 +74,21 @@ describe('reading synthetic documents', () => {
   });
 });
 
+describe('colour', () => {
+  it('reads through a red stamp printed across the MRZ (colour dropout keeps only the dark ink)', async () => {
+    const img = await renderSyntheticDocument({
+      mrz: TD3,
+      width: 900,
+      stamps: [
+        { text: 'SPECIMEN', x: 0.3, y: 0.92, size: 0.08, color: '#c02020' },
+        { text: 'SPECIMEN', x: 0.75, y: 0.86, size: 0.08, color: '#c02020' },
+      ],
+    });
+    const r = await readDocument(img, { now, portrait: false });
+    expect(r.mrz?.lines).toEqual(TD3);
+  });
+});
+
 describe('phone photos', () => {
   it('reads a HEIC photo (HEVC, as iPhones save them)', async () => {
     const heic = readFileSync(new URL('../fixtures/passport-td3.heic', import.meta.url));

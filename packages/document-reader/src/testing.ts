@@ -40,6 +40,20 @@ export interface SyntheticDocumentOptions {
   /** Place the card on a textured background this many px larger on every side. */
   background?: number;
   jpegQuality?: number;
+  /** Ink stamped over the card (multiplied, as ink is: print under it stays dark), e.g. a red "SPECIMEN" across the MRZ. */
+  stamps?: Stamp[];
+}
+
+export interface Stamp {
+  text: string;
+  /** Centre of the text, as fractions of the card's width and height. */
+  x: number;
+  y: number;
+  /** Font size as a fraction of the card's width. */
+  size: number;
+  color?: string;
+  rotateDegrees?: number;
+  font?: string;
 }
 
 export async function renderSyntheticDocument(o: SyntheticDocumentOptions): Promise<Buffer> {
@@ -64,11 +78,18 @@ export async function renderSyntheticDocument(o: SyntheticDocumentOptions): Prom
         `<text x="${width * 0.04}" y="${mrzTop + (i + 1) * lineGap}" font-family="OCR B" font-size="${fontSize}" fill="#111">${esc(l)}</text>`,
     )
     .join('');
+  const stamps = (o.stamps ?? [])
+    .map((st) => {
+      const x = width * st.x;
+      const y = height * st.y;
+      return `<text x="${x}" y="${y}" text-anchor="middle" dominant-baseline="middle" font-family="${st.font ?? 'DejaVu Sans'}" font-weight="bold" font-size="${width * st.size}" fill="${st.color ?? '#d02020'}" style="mix-blend-mode:multiply" transform="rotate(${st.rotateDegrees ?? 0} ${x} ${y})">${esc(st.text)}</text>`;
+    })
+    .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
     <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#e8eef5"/><stop offset="1" stop-color="#f6efe4"/></linearGradient></defs>
     <rect width="100%" height="100%" rx="${width * 0.03}" fill="url(#g)"/>
     <rect x="${width * 0.05}" y="${height * 0.1}" width="${width * 0.28}" height="${height * 0.5}" fill="#c9b8a8"/>
-    ${text}${mrz}</svg>`;
+    ${text}${mrz}${stamps}</svg>`;
   let img = sharp(Buffer.from(svg)).flatten({ background: '#ffffff' });
   let buf: Buffer<ArrayBufferLike> = await img.png().toBuffer();
   if (o.perspective) buf = await keystone(buf, o.perspective);

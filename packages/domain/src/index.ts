@@ -3,6 +3,7 @@ export * from './decisions/decide.ts';
 export * from './eid/eid.ts';
 export * from './errors/error-codes.ts';
 export * from './ids/ids.ts';
+export * from './questionnaires/questionnaire.ts';
 export * from './risk/blocklist.ts';
 export * from './risk/identity.ts';
 export * from './sessions/lifecycle.ts';

@@ -1,3 +1,5 @@
+import type { AnswerValue, QuestionnaireContent } from '@openidv/domain/questionnaire-logic';
+
 /** The journey's browser API, authenticated by the token in the page's own path (/j/<token>/api/…). */
 export type Phase = 'consent' | 'capture' | 'finished' | 'cancelled' | 'expired';
 export type Side = 'front' | 'back';
@@ -8,6 +10,7 @@ export type ProgressStep =
   | 'document-front'
   | 'document-back'
   | 'selfie'
+  | 'questionnaire'
   | 'review'
   | 'submitting'
   | 'finished';
@@ -26,17 +29,19 @@ export interface JourneyState {
     privacyUrl: string | null;
   };
   plan: {
-    steps: ('consent' | 'document' | 'selfie' | 'review')[];
+    steps: ('consent' | 'questionnaire' | 'document' | 'selfie' | 'review')[];
     document: {
       types: { type: string; sides: Side[] }[];
       countries: { code: string; region: string | null }[];
     } | null;
     selfie: { liveness: boolean; challenge: boolean } | null;
+    questionnaire: Questionnaire | null;
     checks: string[];
   };
   consented: boolean;
   step: ProgressStep | null;
   uploaded: string[];
+  answered: boolean;
   /** The eID providers the workflow offers (null: none). */
   eid: {
     providers: EidProvider[];
@@ -45,6 +50,13 @@ export interface JourneyState {
   } | null;
   hasCallback: boolean;
   callbackUrl: string | null;
+}
+
+export interface Questionnaire extends QuestionnaireContent {
+  id: string;
+  version: number;
+  /** ISO alpha-2 codes for country questions. */
+  countries: string[];
 }
 
 export interface EidProvider {
@@ -70,10 +82,12 @@ export interface Progress {
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
-  constructor(code: string, status: number, message: string) {
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: string, status: number, message: string, details?: Record<string, unknown>) {
     super(message);
     this.code = code;
     this.status = status;
+    this.details = details;
   }
 }
 
@@ -91,7 +105,7 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   const body = await res.json().catch(() => null);
   if (!res.ok) {
     const e = body?.error;
-    throw new ApiError(e?.code ?? 'HTTP', res.status, e?.message ?? `HTTP ${res.status}`);
+    throw new ApiError(e?.code ?? 'HTTP', res.status, e?.message ?? `HTTP ${res.status}`, e?.details);
   }
   return body as T;
 }
@@ -106,6 +120,8 @@ export const api = {
   state: () => call<JourneyState>('session'),
   consent: (accept: boolean, locale: string) => call<JourneyState>('consent', json({ accept, locale })),
   step: (step: ProgressStep) => call<Progress>('step', json({ step })),
+  answer: (answers: Record<string, AnswerValue>) =>
+    call<{ answers: Record<string, AnswerValue> }>('questionnaire-answers', json({ answers })),
   submit: () => call<JourneyState>('submit', { method: 'POST' }),
   eidPush: (providerId: string, loginHint: string) =>
     call<{ signIn: EidSignIn; interval: number }>(

@@ -13,6 +13,7 @@ import { Capture } from './capture.tsx';
 import { EidChoice } from './eid.tsx';
 import { embedded, notifyParent } from './embed.ts';
 import { DICTIONARIES, LANGS, type Lang, pickLang, RTL, type Translate, translator } from './i18n/index.ts';
+import { QuestionnaireStep } from './questionnaire.tsx';
 import { Heading, Message } from './ui.tsx';
 
 type Screen =
@@ -25,6 +26,7 @@ type Screen =
   | { name: 'doctype' }
   | { name: 'document'; side: Side }
   | { name: 'selfie' }
+  | { name: 'questionnaire' }
   | { name: 'summary' }
   | { name: 'done' }
   | { name: 'cancelled' }
@@ -60,6 +62,9 @@ function resume(s: JourneyState, docType: string | null): Screen {
   if (s.phase === 'cancelled') return { name: 'cancelled' };
   if (s.phase === 'finished') return { name: 'done' };
   if (s.phase === 'consent') return { name: 'consent' };
+  const ask = s.plan.questionnaire && !s.answered;
+  // Placed before the capture, the questionnaire comes straight after the consent.
+  if (ask && s.plan.steps[1] === 'questionnaire') return { name: 'questionnaire' };
   // eID first when the workflow offers it, unless the applicant chose the document (where that is allowed).
   if (
     s.eid?.providers.length &&
@@ -79,6 +84,7 @@ function resume(s: JourneyState, docType: string | null): Screen {
       return { name: 'document', side: 'back' };
   }
   if (s.plan.selfie && !s.uploaded.includes('face')) return { name: 'selfie' };
+  if (ask) return { name: 'questionnaire' };
   return { name: 'summary' };
 }
 
@@ -94,6 +100,8 @@ function progressStep(screen: Screen): ProgressStep | null {
       return screen.side === 'front' ? 'document-front' : 'document-back';
     case 'selfie':
       return 'selfie';
+    case 'questionnaire':
+      return 'questionnaire';
     case 'summary':
       return 'review';
     case 'done':
@@ -232,6 +240,10 @@ export function App() {
       if (type?.sides.includes('back')) order.push('document-back');
     }
     if (state.plan.selfie) order.push('selfie');
+    if (state.plan.questionnaire) {
+      if (state.plan.steps[1] === 'questionnaire') order.unshift('questionnaire');
+      else order.push('questionnaire');
+    }
     order.push('review');
     const current = progressStep(screen);
     const i = order.indexOf(current ?? '');
@@ -378,6 +390,19 @@ export function App() {
             challenge={state?.plan.selfie?.challenge ? async () => (await api.challenge()).steps : undefined}
             progressLabel={stepLabel()}
             send={(photo, burst) => upload('face', photo, burst)}
+          />
+        );
+      case 'questionnaire':
+        return (
+          <QuestionnaireStep
+            t={t}
+            lang={lang}
+            questionnaire={state!.plan.questionnaire!}
+            label={stepLabel()}
+            onDone={async (answers) => {
+              await api.answer(answers);
+              advance({ ...state!, answered: true });
+            }}
           />
         );
       case 'summary':
@@ -621,6 +646,11 @@ function Summary(props: {
         {state.plan.selfie && (
           <li>
             {t('item_selfie')} <span class="tick">✓ {t('done_item')}</span>
+          </li>
+        )}
+        {state.plan.questionnaire && (
+          <li>
+            {t('item_questionnaire')} <span class="tick">✓ {t('done_item')}</span>
           </li>
         )}
       </ul>

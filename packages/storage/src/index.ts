@@ -11,6 +11,12 @@ export type { DialectCredentialRow, DialectIdKind, DialectIdRow } from './reposi
 export * as dialects from './repositories/dialects.ts';
 export type { DocumentUseRow } from './repositories/document-uses.ts';
 export * as documentUses from './repositories/document-uses.ts';
+export type {
+  ConnectionRow,
+  ConnectionStatus,
+  EmploymentVerificationRow,
+} from './repositories/employment.ts';
+export * as employment from './repositories/employment.ts';
 export type { FaceTemplateRow } from './repositories/faces.ts';
 export * as faces from './repositories/faces.ts';
 export * as idempotency from './repositories/idempotency.ts';
@@ -24,6 +30,8 @@ export type { Job } from './repositories/jobs.ts';
 export * as jobs from './repositories/jobs.ts';
 export type { MediaRow } from './repositories/media.ts';
 export * as media from './repositories/media.ts';
+export type { QuestionnaireAnswersRow } from './repositories/questionnaires.ts';
+export * as questionnaires from './repositories/questionnaires.ts';
 export type { AuditEntry, CaseFilter, CaseRow, ClaimRow, PersonRow } from './repositories/reviews.ts';
 export * as reviews from './repositories/reviews.ts';
 export type { BlocklistEntry, DecidedAttempt, SignalCountRow } from './repositories/risk.ts';

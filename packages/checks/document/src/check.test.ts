@@ -101,6 +101,25 @@ describe('document check', () => {
     });
     const r = await documentCheck.run(evidence([media(specimen)]), config, services('2010-01-01T00:00:00Z'));
     expect(codes(r)).toEqual(['MRZ_CHECKSUM_FAILED', 'SPECIMEN_DOCUMENT']);
+    // The evidence has the lines as read and where each digit is, so the console can mark the failed one.
+    const side = (
+      r.evidence as {
+        sides: {
+          mrzLines: string[];
+          checkDigits: { name: string; valid: boolean; at: [number, number] }[];
+        }[];
+      }
+    ).sides[0]!;
+    expect(side.mrzLines).toEqual([
+      'I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<',
+      'D231458907UTO7408122F1204159<<<<<<<5',
+    ]);
+    expect(side.checkDigits.map((c) => [c.name, c.valid, c.at])).toEqual([
+      ['documentNumber', true, [1, 9]],
+      ['birthDate', true, [1, 19]],
+      ['expirationDate', true, [1, 27]],
+      ['composite', false, [1, 35]],
+    ]);
   });
 
   it('asks for a new photo when the image cannot be read or has no MRZ', async () => {

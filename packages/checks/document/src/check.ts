@@ -1,4 +1,4 @@
-import { type DocumentReading, readDocument } from '@openidv/document-reader';
+import { type DocumentReading, type MrzResult, readDocument, TEMPLATES } from '@openidv/document-reader';
 import type {
   CheckDefinition,
   CheckOutput,
@@ -122,7 +122,9 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
         status: reading.status,
         error: reading.error?.code,
         mrzFormat: reading.mrz?.format,
-        checkDigits: reading.mrz?.checks,
+        // The lines and where each check digit sits, so a reviewer sees which digit failed.
+        mrzLines: reading.mrz?.lines,
+        checkDigits: reading.mrz && checkDigitsAt(reading.mrz),
         corrections: reading.mrz?.corrections,
         barcode: reading.barcode
           ? { format: reading.barcode.format, aamvaVersion: reading.barcode.aamva?.version }
@@ -231,12 +233,11 @@ export const documentCheck: CheckDefinition<DocumentCheckConfig> = {
 
     const riskLabels: string[] = [];
     if (config.detectDuplicates && number && services.documentUses) {
-      const uses = await services.documentUses.find(
-        { number, country: document.country?.value, type: document.type?.value },
-        { limit: 10 },
-      );
       // The same user coming back (same vendorData) is not a duplicate; without a vendorData nobody can tell.
-      const others = uses.filter((u) => !evidence.vendorData || u.vendorData !== evidence.vendorData);
+      const others = await services.documentUses.find(
+        { number, country: document.country?.value, type: document.type?.value },
+        { limit: 10, ...(evidence.vendorData ? { excludeVendorData: evidence.vendorData } : {}) },
+      );
       if (others.length) {
         const latest = others[0]!;
         add(
@@ -293,4 +294,13 @@ function merge<T extends object>(into: T, from: T): void {
   for (const [k, v] of Object.entries(from) as [string, { confidence: number } | undefined][]) {
     if (v && (!target[k] || v.confidence > target[k].confidence)) target[k] = v;
   }
+}
+
+/** Each check digit's result with its [line, column] in the MRZ. */
+function checkDigitsAt(mrz: MrzResult) {
+  const defs = TEMPLATES[mrz.format]?.checks ?? [];
+  return mrz.checks.map((c) => {
+    const at = defs.find((d) => d.name === c.name)?.at;
+    return { ...c, ...(at && { at }) };
+  });
 }

@@ -2,9 +2,17 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, can, type Me } from '../api.ts';
 import { linkProps, navigate, useLocation } from '../router.ts';
 import { ago, Badge, ErrorBox, Field, Json, Loading, PageHeader, useAction, useAsync, when } from '../ui.tsx';
+import { Zoom } from '../zoom.tsx';
+import {
+  AmlHits,
+  FaceMatchEvidence,
+  LivenessStrip,
+  MrzEvidence,
+  mediaPath,
+  ZoomableImage,
+} from './evidence.tsx';
 
 type Decision = 'approved' | 'declined' | 'resubmission_requested';
-const mediaPath = (sessionId: string, id: string) => `/v1/sessions/${sessionId}/media/${id}`;
 
 export function CasePage({ id, me }: { id: string; me: Me }) {
   const { query } = useLocation();
@@ -200,7 +208,12 @@ export function CasePage({ id, me }: { id: string; me: Me }) {
         <h2>Checks</h2>
         {d.checks.length === 0 && <p class="muted">No checks have run for this attempt.</p>}
         {d.checks.map((c: any) => (
-          <CheckResult key={c.type} sessionId={s.id} check={c} />
+          <CheckResult
+            key={c.type}
+            sessionId={s.id}
+            check={c}
+            media={data.media.filter((m: any) => m.attemptId === d.attemptId)}
+          />
         ))}
       </div>
 
@@ -514,64 +527,6 @@ function Gallery({
   );
 }
 
-/** A modal viewer: zoom with the buttons, + and -, or the mouse wheel; drag the scrollbars to pan; Escape closes. */
-function Zoom({ src, label, onClose }: { src: string; label: string; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const [scale, setScale] = useState(1);
-  const [rotation, setRotation] = useState(0);
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
-  const zoom = (f: number) => setScale((s) => Math.min(8, Math.max(0.25, s * f)));
-  return (
-    <dialog
-      ref={ref}
-      class="zoom"
-      aria-label={`Zoomed ${label}`}
-      onClose={onClose}
-      onKeyDown={(e) => {
-        if (e.key === '+' || e.key === '=') zoom(1.25);
-        if (e.key === '-') zoom(0.8);
-      }}
-    >
-      <div class="zoom-bar">
-        <button type="button" onClick={() => zoom(1.25)}>
-          Zoom in
-        </button>
-        <button type="button" onClick={() => zoom(0.8)}>
-          Zoom out
-        </button>
-        <button type="button" onClick={() => setScale(1)}>
-          Fit
-        </button>
-        <button type="button" onClick={() => setRotation((r) => (r + 90) % 360)}>
-          Rotate
-        </button>
-        <span aria-live="polite">{Math.round(scale * 100)}%</span>
-        <button type="button" class="secondary" onClick={() => ref.current?.close()}>
-          Close
-        </button>
-      </div>
-      <section
-        class="zoom-stage"
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: the scrollable stage must be reachable to pan with the arrow keys
-        tabIndex={0}
-        aria-label="Zoomed image; scroll or use the arrow keys to pan"
-        onWheel={(e) => {
-          e.preventDefault();
-          zoom(e.deltaY < 0 ? 1.1 : 0.9);
-        }}
-      >
-        <img
-          src={src}
-          alt={label}
-          style={{ transform: `scale(${scale}) rotate(${rotation}deg)`, transformOrigin: 'top left' }}
-        />
-      </section>
-    </dialog>
-  );
-}
-
 function Extracted({ title, fields }: { title: string; fields: Record<string, any> }) {
   const entries = Object.entries(fields ?? {});
   return (
@@ -615,10 +570,16 @@ function KeyValues({ value, empty }: { value: Record<string, unknown>; empty: st
   );
 }
 
-function CheckResult({ sessionId, check }: { sessionId: string; check: any }) {
+function CheckResult({ sessionId, check, media }: { sessionId: string; check: any; media: any[] }) {
   const ev = check.evidence ?? {};
-  const mrzLines = findMrzLines(ev);
-  const hits: any[] = Array.isArray(ev.hits) ? ev.hits : [];
+  const sides = Array.isArray(ev.sides) ? ev.sides : [];
+  // The challenge frames of this attempt, in the order the check judged them.
+  const frames =
+    check.type === 'active-liveness'
+      ? media
+          .filter((m) => m.context === 'liveness' && m.mimeType.startsWith('image/'))
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+      : [];
   return (
     <article class={`check-result ${check.status}`} aria-label={`${check.type} check`}>
       <header>
@@ -641,68 +602,40 @@ function CheckResult({ sessionId, check }: { sessionId: string; check: any }) {
           ))}
         </ul>
       )}
-      {(ev.selfieMediaId || ev.referenceMediaId) && (
+      {check.type === 'face-match' && <FaceMatchEvidence sessionId={sessionId} check={check} />}
+      {check.type === 'liveness' && ev.selfieMediaId && (
         <div class="faces">
-          {ev.selfieMediaId && (
-            <figure>
-              <img src={mediaPath(sessionId, ev.selfieMediaId)} alt="Selfie" />
-              <figcaption>Selfie</figcaption>
-            </figure>
-          )}
-          {ev.referenceMediaId && (
-            <figure>
-              <img src={mediaPath(sessionId, ev.referenceMediaId)} alt="Document portrait or reference" />
-              <figcaption>Document portrait</figcaption>
-            </figure>
-          )}
+          <figure>
+            <ZoomableImage
+              src={mediaPath(sessionId, ev.selfieMediaId)}
+              label="Selfie judged for liveness"
+              class="face"
+            />
+            <figcaption>Selfie judged for liveness</figcaption>
+          </figure>
         </div>
       )}
-      {check.artifacts?.portrait && !ev.referenceMediaId && (
-        <figure class="faces">
-          <img src={mediaPath(sessionId, check.artifacts.portrait)} alt="Portrait cut from the document" />
-          <figcaption>Portrait from the document</figcaption>
-        </figure>
-      )}
-      {mrzLines.length > 0 && (
-        <div>
-          <h4>MRZ</h4>
-          <pre class="mrz">{mrzLines.join('\n')}</pre>
+      {check.artifacts?.portrait && (
+        <div class="faces">
+          <figure>
+            <ZoomableImage
+              src={mediaPath(sessionId, check.artifacts.portrait)}
+              label="Portrait cut from the document"
+              class="face"
+            />
+            <figcaption>Portrait from the document</figcaption>
+          </figure>
         </div>
       )}
-      {hits.length > 0 && (
-        <div>
-          <h4>Screening hits</h4>
-          <ul class="hits">
-            {hits.map((h) => (
-              <li key={h.entityId}>
-                <strong>{h.name}</strong> (matched “{h.matchedName}”) · score {Number(h.score).toFixed(2)} ·{' '}
-                {(h.lists ?? [h.listId]).join(', ')} {h.ref && <span class="mono">{h.ref}</span>}
-                {h.birthDates?.length > 0 && <> · born {h.birthDates.join(', ')}</>}
-                {h.explanation && (
-                  <p class="muted">
-                    {typeof h.explanation === 'string' ? h.explanation : JSON.stringify(h.explanation)}
-                  </p>
-                )}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <MrzEvidence sides={sides} />
+      <LivenessStrip sessionId={sessionId} frames={frames} evidence={ev} />
+      <AmlHits evidence={ev} />
       <details>
         <summary>All evidence</summary>
         <Json value={ev} />
       </details>
     </article>
   );
-}
-
-/** MRZ lines wherever a check put them: strings of A–Z, 0–9 and < of MRZ length. */
-function findMrzLines(v: unknown, out: string[] = []): string[] {
-  if (typeof v === 'string') {
-    if (/^[A-Z0-9<]{28,44}$/.test(v) && v.includes('<')) out.push(v);
-  } else if (Array.isArray(v)) for (const x of v) findMrzLines(x, out);
-  else if (v && typeof v === 'object') for (const x of Object.values(v)) findMrzLines(x, out);
-  return [...new Set(out)];
 }
 
 function Notes({

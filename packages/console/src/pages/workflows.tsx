@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, type Me } from '../api.ts';
 import { Empty, ErrorBox, Field, Loading, PageHeader, useAction, useAsync, when } from '../ui.tsx';
+import { ConfigFields, type JsonSchema, sortProblems } from './workflow-fields.tsx';
 
 interface Step {
   type: string;
@@ -17,7 +18,20 @@ interface Draft {
   isDefault: boolean;
   /** Rules over the check results (issue 8); kept as the API returns them so a save never drops them. */
   rules: unknown[];
+  /** Every other field of the workflow this editor has no control for, sent back as it came. */
+  extra: Record<string, unknown>;
 }
+
+/** Fields the server sets; everything else a workflow has goes back on save. */
+const SERVER_FIELDS = new Set(['id', 'version', 'createdAt', 'updatedAt']);
+const EDITED_FIELDS = new Set([
+  'name',
+  'description',
+  'checks',
+  'sessionLifetimeSeconds',
+  'isDefault',
+  'rules',
+]);
 
 const ACTIONS = ['decline', 'review', 'resubmit', 'none'];
 
@@ -32,6 +46,9 @@ export function WorkflowsPage({ me }: { me: Me }) {
   }, [list.data]);
   const open = (w: any) =>
     setDraft({
+      extra: Object.fromEntries(
+        Object.entries(w).filter(([k]) => !SERVER_FIELDS.has(k) && !EDITED_FIELDS.has(k)),
+      ),
       id: w.id,
       name: w.name,
       description: w.description ?? '',
@@ -55,6 +72,7 @@ export function WorkflowsPage({ me }: { me: Me }) {
                 checks: [],
                 isDefault: false,
                 rules: [],
+                extra: {},
               })
             }
           >
@@ -115,50 +133,42 @@ function Editor({
   onSaved: (w: any) => void;
 }) {
   const [d, setD] = useState<Draft>(initial);
-  const [configText, setConfigText] = useState<string[]>(
-    initial.checks.map((c) => JSON.stringify(c.config, null, 2)),
-  );
   const [rulesText, setRulesText] = useState(JSON.stringify(initial.rules, null, 2));
   const [adding, setAdding] = useState('');
   const [saved, setSaved] = useState('');
   const action = useAction();
+  // The server's own findings, shown at the field they concern.
+  const details = (action.error as { details?: { problems?: unknown; issues?: unknown } } | null)?.details;
+  const raw = [details?.problems, details?.issues].flatMap((x) => (Array.isArray(x) ? x : []));
+  const { byField, general } = sortProblems(
+    raw.map((x) => (typeof x === 'string' ? x : `${(x.path ?? []).join('.')}: ${x.message}`)),
+  );
   const setStep = (i: number, s: Partial<Step>) =>
     setD({ ...d, checks: d.checks.map((c, j) => (j === i ? { ...c, ...s } : c)) });
   const move = (i: number, by: number) => {
     const j = i + by;
     if (j < 0 || j >= d.checks.length) return;
     const checks = [...d.checks];
-    const texts = [...configText];
     [checks[i], checks[j]] = [checks[j]!, checks[i]!];
-    [texts[i], texts[j]] = [texts[j]!, texts[i]!];
     setD({ ...d, checks });
-    setConfigText(texts);
   };
-  const remove = (i: number) => {
-    setD({ ...d, checks: d.checks.filter((_, j) => j !== i) });
-    setConfigText(configText.filter((_, j) => j !== i));
-  };
+  const remove = (i: number) => setD({ ...d, checks: d.checks.filter((_, j) => j !== i) });
   const add = () => {
     if (!adding) return;
     setD({ ...d, checks: [...d.checks, { type: adding, config: {} }] });
-    setConfigText([...configText, '{}']);
     setAdding('');
   };
   const save = (e: Event) => {
     e.preventDefault();
+    setSaved('');
     void action.run(async () => {
-      const checks = d.checks.map((c, i) => {
-        let config: Record<string, unknown>;
-        try {
-          config = JSON.parse(configText[i] || '{}');
-        } catch {
-          throw new Error(`The settings of step ${i + 1} (${c.type}) are not valid JSON.`);
-        }
+      // Each step goes back whole (fields of a step this editor does not show included), with the edited config.
+      const checks = d.checks.map((c) => {
+        const { reasonActions, action: onFailure, ...step } = c;
         return {
-          type: c.type,
-          config,
-          ...(c.action && { action: c.action }),
-          ...(c.reasonActions && Object.keys(c.reasonActions).length && { reasonActions: c.reasonActions }),
+          ...step,
+          ...(onFailure && { action: onFailure }),
+          ...(reasonActions && Object.keys(reasonActions).length && { reasonActions }),
         };
       });
       let rules: unknown;
@@ -168,6 +178,7 @@ function Editor({
         throw new Error('The rules are not valid JSON.');
       }
       const body = {
+        ...d.extra,
         ...(Array.isArray(rules) && rules.length && { rules }),
         name: d.name,
         ...(d.description && { description: d.description }),
@@ -181,7 +192,7 @@ function Editor({
     });
   };
   return (
-    <form class="card editor" onSubmit={save} aria-label="Workflow editor">
+    <form class="card editor" onSubmit={save} aria-label="Workflow editor" noValidate>
       <fieldset disabled={!editable}>
         <legend class="sr-only">Workflow</legend>
         <div class="row">
@@ -218,112 +229,102 @@ function Editor({
         <ol class="steps">
           {d.checks.map((c, i) => {
             const def = catalogue.find((x) => x.type === c.type);
-            const props = Object.entries((def?.configSchema?.properties ?? {}) as Record<string, any>);
             return (
               <li key={`${c.type}-${i}`} class="step">
-                <div class="step-head">
-                  <strong>
-                    {i + 1}. {c.type}
-                  </strong>
-                  <span class="muted">{def?.description}</span>
-                  <span class="row-actions">
-                    <button
-                      type="button"
-                      class="small secondary"
-                      onClick={() => move(i, -1)}
-                      disabled={i === 0}
-                      aria-label={`Move ${c.type} up`}
+                <section aria-label={`Step ${i + 1}: ${c.type}`}>
+                  <div class="step-head">
+                    <strong>
+                      {i + 1}. {c.type}
+                    </strong>
+                    <span class="muted">{def?.description}</span>
+                    <span class="row-actions">
+                      <button
+                        type="button"
+                        class="small secondary"
+                        onClick={() => move(i, -1)}
+                        disabled={i === 0}
+                        aria-label={`Move ${c.type} up`}
+                      >
+                        Up
+                      </button>
+                      <button
+                        type="button"
+                        class="small secondary"
+                        onClick={() => move(i, 1)}
+                        disabled={i === d.checks.length - 1}
+                        aria-label={`Move ${c.type} down`}
+                      >
+                        Down
+                      </button>
+                      <button
+                        type="button"
+                        class="small danger"
+                        onClick={() => remove(i)}
+                        aria-label={`Remove ${c.type}`}
+                      >
+                        Remove
+                      </button>
+                    </span>
+                  </div>
+                  <Field label="On failure" hint="Unset: each reason's default action">
+                    <select
+                      value={c.action ?? ''}
+                      onChange={(e) => setStep(i, { action: e.currentTarget.value || undefined })}
                     >
-                      Up
-                    </button>
-                    <button
-                      type="button"
-                      class="small secondary"
-                      onClick={() => move(i, 1)}
-                      disabled={i === d.checks.length - 1}
-                      aria-label={`Move ${c.type} down`}
-                    >
-                      Down
-                    </button>
-                    <button
-                      type="button"
-                      class="small danger"
-                      onClick={() => remove(i)}
-                      aria-label={`Remove ${c.type}`}
-                    >
-                      Remove
-                    </button>
-                  </span>
-                </div>
-                <Field label="On failure" hint="Unset: each reason's default action">
-                  <select
-                    value={c.action ?? ''}
-                    onChange={(e) => setStep(i, { action: e.currentTarget.value || undefined })}
-                  >
-                    <option value="">per reason (default)</option>
-                    {ACTIONS.map((a) => (
-                      <option key={a} value={a}>
-                        {a}
-                      </option>
-                    ))}
-                  </select>
-                </Field>
-                {def && Object.keys(def.reasonCodes).length > 0 && (
-                  <details>
-                    <summary>Actions per reason</summary>
-                    <table class="kv">
-                      <tbody>
-                        {Object.entries(
-                          def.reasonCodes as Record<string, { action: string; description: string }>,
-                        ).map(([code, r]) => (
-                          <tr key={code}>
-                            <th scope="row" title={r.description}>
-                              {code}
-                            </th>
-                            <td>
-                              <select
-                                aria-label={`Action for ${code}`}
-                                value={c.reasonActions?.[code] ?? ''}
-                                onChange={(e) => {
-                                  const next = { ...(c.reasonActions ?? {}) };
-                                  if (e.currentTarget.value) next[code] = e.currentTarget.value;
-                                  else delete next[code];
-                                  setStep(i, { reasonActions: next });
-                                }}
-                              >
-                                <option value="">default ({r.action})</option>
-                                {ACTIONS.map((a) => (
-                                  <option key={a} value={a}>
-                                    {a}
-                                  </option>
-                                ))}
-                              </select>
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </details>
-                )}
-                <Field
-                  label="Settings and thresholds (JSON)"
-                  hint={
-                    props.length
-                      ? `Settings: ${props.map(([k, p]) => `${k}${p.default !== undefined ? ` (default ${JSON.stringify(p.default)})` : ''}`).join(', ')}`
-                      : undefined
-                  }
-                >
-                  <textarea
-                    class="mono"
-                    rows={Math.min(10, (configText[i] ?? '').split('\n').length + 1)}
-                    value={configText[i]}
-                    onInput={(e) => {
-                      const t = [...configText];
-                      t[i] = e.currentTarget.value;
-                      setConfigText(t);
-                    }}
+                      <option value="">per reason (default)</option>
+                      {ACTIONS.map((a) => (
+                        <option key={a} value={a}>
+                          {a}
+                        </option>
+                      ))}
+                    </select>
+                  </Field>
+                  {def && Object.keys(def.reasonCodes).length > 0 && (
+                    <details>
+                      <summary>Actions per reason</summary>
+                      <table class="kv">
+                        <tbody>
+                          {Object.entries(
+                            def.reasonCodes as Record<string, { action: string; description: string }>,
+                          ).map(([code, r]) => (
+                            <tr key={code}>
+                              <th scope="row" title={r.description}>
+                                {code}
+                              </th>
+                              <td>
+                                <select
+                                  aria-label={`Action for ${code}`}
+                                  value={c.reasonActions?.[code] ?? ''}
+                                  onChange={(e) => {
+                                    const next = { ...(c.reasonActions ?? {}) };
+                                    if (e.currentTarget.value) next[code] = e.currentTarget.value;
+                                    else delete next[code];
+                                    setStep(i, { reasonActions: next });
+                                  }}
+                                >
+                                  <option value="">default ({r.action})</option>
+                                  {ACTIONS.map((a) => (
+                                    <option key={a} value={a}>
+                                      {a}
+                                    </option>
+                                  ))}
+                                </select>
+                              </td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </details>
+                  )}
+                  <ConfigFields
+                    schema={(def?.configSchema ?? {}) as JsonSchema}
+                    value={c.config}
+                    onChange={(config) => setStep(i, { config })}
+                    path={`checks[${i}].config`}
+                    problems={byField}
+                    disabled={!editable}
                   />
-                </Field>
+                </section>
               </li>
             );
           })}
@@ -354,7 +355,14 @@ function Editor({
             Add check
           </button>
         </div>
-        <ErrorBox error={action.error} />
+        {action.error && (
+          <div class="error" role="alert">
+            <strong>Not saved:</strong>{' '}
+            {general.length || byField.size
+              ? general.join('; ') || 'see the marked fields.'
+              : action.error.message}
+          </div>
+        )}
         {saved && (
           <p class="ok" role="status">
             {saved}

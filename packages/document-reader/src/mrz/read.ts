@@ -1,4 +1,4 @@
-import { type RgbImage, rotate90, toGray } from '../image.ts';
+import { type RgbImage, rotate90, toInkGray } from '../image.ts';
 import { type Emissions, type ExactLine, exactDecode, greedyDecode, reconcile } from '../ocr/ctc.ts';
 import { getOcrEngine, type RecognizedChar, type RecognizedLine } from '../ocr/engine.ts';
 import { cropLine, detectLines, type TextLine } from '../ocr/lines.ts';
@@ -9,8 +9,9 @@ import { type CharClass, guessFormat, type MrzTemplate, TEMPLATES } from './temp
 const STRETCH = Number(process.env['OPENIDV_MRZ_STRETCH'] ?? 1);
 /** Blank margin at both ends of a line crop, in line thicknesses: the first and last characters must be whole. */
 const PAD = Number(process.env['OPENIDV_MRZ_PAD'] ?? 1);
-/** Vertical framing of the second reading of an uncertain line. */
-const PAD_AGAIN = Number(process.env['OPENIDV_MRZ_PAD_AGAIN'] ?? 1.15);
+/** Framing of the second reading of an uncertain line: same height, glyphs sampled 30% wider. */
+const PAD_AGAIN = Number(process.env['OPENIDV_MRZ_PAD_AGAIN'] ?? 1);
+const STRETCH_AGAIN = Number(process.env['OPENIDV_MRZ_STRETCH_AGAIN'] ?? 1.3);
 const MARGIN = Number(process.env['OPENIDV_MRZ_MARGIN'] ?? 1);
 
 export const MRZ_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
@@ -91,7 +92,7 @@ async function readBand(
   lines: TextLine[],
 ): Promise<(CorrectedMrz & Omit<MrzReading, keyof CorrectedMrz>) | undefined> {
   const engine = await getOcrEngine();
-  const gray = toGray(img);
+  const gray = toInkGray(img);
   const anchors = lines
     .filter((l) => l.length / l.thickness >= 10)
     .sort((a, b) => b.length - a.length)
@@ -107,8 +108,12 @@ async function readBand(
       const crop = cropLine(gray, img.width, img.height, line, { flip, stretch: STRETCH, pad: PAD });
       const e = await engine.emissions(crop.gray, crop.width, MRZ_ALPHABET);
       const again = async () => {
-        // More room above and below: the glyphs come out smaller and differently sampled.
-        const alt = cropLine(gray, img.width, img.height, line, { flip, stretch: STRETCH, pad: PAD_AGAIN });
+        // Sampled wider: small, tightly set glyphs (D beside 0, I beside 1) come apart.
+        const alt = cropLine(gray, img.width, img.height, line, {
+          flip,
+          stretch: STRETCH * STRETCH_AGAIN,
+          pad: PAD_AGAIN,
+        });
         return engine.emissions(alt.gray, alt.width, MRZ_ALPHABET);
       };
       return { v: row.v, line, e, rec: greedyDecode(e), again };

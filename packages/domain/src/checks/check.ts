@@ -249,8 +249,14 @@ export interface DocumentUse {
  * and digests), for the duplicate-document check.
  */
 export interface DocumentUsesPort {
-  /** Other sessions (never this one) that showed the same document, newest first. */
-  find(document: DocumentIdentity, options: { limit: number }): Promise<DocumentUse[]>;
+  /**
+   * Other sessions (never this one) that showed the same document, newest first; those of `excludeVendorData`
+   * (the same user coming back) are left out by the query, so they cannot crowd other users out of the limit.
+   */
+  find(
+    document: DocumentIdentity,
+    options: { limit: number; excludeVendorData?: string },
+  ): Promise<DocumentUse[]>;
 }
 
 /** Services a check may use, provided by the pipeline; adapters implement them. */

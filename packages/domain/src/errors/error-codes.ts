@@ -78,6 +78,28 @@ export const ERROR_CODES = {
     description: 'The webhook URL is not https/http or points at a private or loopback address.',
   },
   WORKFLOW_INVALID: { status: 422, description: 'The workflow definition is invalid.' },
+  EMPLOYMENT_RESULT_PENDING: {
+    status: 409,
+    description: 'The employment result (timeline, comparison, report) is ready once the session is decided.',
+  },
+  QUESTIONNAIRE_INVALID: {
+    status: 400,
+    description:
+      'The questionnaire definition is invalid (duplicate ids, missing options, branching on an unknown question or in a cycle…); `details.problems` lists each.',
+  },
+  QUESTIONNAIRE_ANSWERS_INVALID: {
+    status: 400,
+    description:
+      "The answers do not fit the session's questionnaire (a required question unanswered, a wrong type, out of range); `details.problems` lists each.",
+  },
+  QUESTIONNAIRE_IN_USE: {
+    status: 409,
+    description: 'A workflow uses this questionnaire; remove it from the workflow first.',
+  },
+  NO_QUESTIONNAIRE: {
+    status: 409,
+    description: "The session's workflow version has no questionnaire.",
+  },
   WORKFLOW_IN_USE: { status: 409, description: 'The default workflow cannot be deleted.' },
   LIST_IMPORT_FAILED: {
     status: 422,

@@ -12,6 +12,7 @@ export type IdPrefix =
   | 'ses'
   | 'att'
   | 'med'
+  | 'con'
   | 'evt'
   | 'wf'
   | 'wh'
@@ -26,6 +27,7 @@ export type IdPrefix =
   | 'stf'
   | 'sgn'
   | 'aud'
+  | 'qst'
   | 'idp'
   | 'eid';
 

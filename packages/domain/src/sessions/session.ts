@@ -3,8 +3,13 @@ import type { Decision } from '../decisions/decide.ts';
 import type { EidRequirements } from '../eid/eid.ts';
 import type { SessionStatus } from './lifecycle.ts';
 
+/** What a session verifies: the person (identity), or their employment or income history. */
+export const SESSION_TYPES = ['identity', 'employment', 'income'] as const;
+export type SessionType = (typeof SESSION_TYPES)[number];
+
 export interface Session {
   id: string;
+  type: SessionType;
   applicationId: string;
   workflowId: string;
   workflowVersion: number;

@@ -30,6 +30,24 @@ export const workflowDefinitionSchema = z.object({
     .max(60 * 60 * 24 * 90)
     .optional()
     .describe('Default lifetime of sessions created with this workflow.'),
+  questionnaire: z
+    .object({
+      id: z.string().min(1).max(64).describe('The questionnaire (`qst_…`).'),
+      version: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe('The version the workflow uses; when left out on save, the current version is pinned.'),
+      placement: z
+        .enum(['before-capture', 'after-capture'])
+        .default('after-capture')
+        .describe('Asked right after the consent screen, or after the document and selfie.'),
+    })
+    .optional()
+    .describe(
+      "A questionnaire the applicant fills in during the journey; its answers are part of the session's data.",
+    ),
   rules: z
     .array(workflowRuleSchema)
     .max(100)

@@ -113,6 +113,19 @@ export const de: Dictionary = {
   check_active_liveness:
     'Sie werden gebeten, sich vor der Kamera zu bewegen, um zu zeigen, dass Sie anwesend sind.',
   resubmitNotice: 'Bitte nehmen Sie neue Fotos auf: Die bisherigen waren nicht verwendbar.',
+  // questionnaire
+  yes: 'Ja',
+  no: 'Nein',
+  chooseOption: 'Bitte wählen…',
+  qRequiredNote: 'Mit * markierte Fragen müssen beantwortet werden.',
+  qRequired: 'Bitte beantworten Sie diese Frage.',
+  qInvalid: 'Bitte prüfen Sie diese Antwort.',
+  qErrors: 'Einige Antworten müssen noch korrigiert werden.',
+  qTooLow: 'Der kleinste zulässige Wert ist {min}.',
+  qTooHigh: 'Der größte zulässige Wert ist {max}.',
+  item_questionnaire: 'Fragebogen',
+  progress_questionnaire: 'beantwortet den Fragebogen',
+  optional: 'optional',
   // eID
   check_eid: 'Ihre Identität wird durch Ihre elektronische ID bestätigt, wenn Sie eine verwenden.',
   progress_eid: 'wählt eine elektronische ID',

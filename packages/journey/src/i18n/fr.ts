@@ -112,6 +112,19 @@ export const fr: Dictionary = {
   challengeRecording: 'Enregistrement, un instant…',
   check_active_liveness: 'On vous demande de bouger devant la caméra pour montrer que vous êtes présent.',
   resubmitNotice: "Merci de reprendre les photos : les précédentes n'étaient pas utilisables.",
+  // questionnaire
+  yes: 'Oui',
+  no: 'Non',
+  chooseOption: 'Choisir…',
+  qRequiredNote: 'Les questions marquées * sont obligatoires.',
+  qRequired: 'Veuillez répondre à cette question.',
+  qInvalid: 'Veuillez vérifier cette réponse.',
+  qErrors: 'Certaines réponses sont à corriger.',
+  qTooLow: 'La plus petite valeur acceptée est {min}.',
+  qTooHigh: 'La plus grande valeur acceptée est {max}.',
+  item_questionnaire: 'Questionnaire',
+  progress_questionnaire: 'répond au questionnaire',
+  optional: 'facultatif',
   // eID
   check_eid:
     'Votre identité est confirmée par votre identité électronique, si vous choisissez d’en utiliser une.',

@@ -4,6 +4,7 @@ import { blocklistCheck } from '@openidv/check-blocklist';
 import { documentCheck } from '@openidv/check-document';
 import { eidCheck } from '@openidv/check-eid';
 import { createEmailRiskCheck } from '@openidv/check-email-risk';
+import { employmentCheck } from '@openidv/check-employment';
 import { faceMatchCheck, livenessCheck } from '@openidv/check-face';
 import { faceDuplicatesCheck } from '@openidv/check-face-duplicates';
 import { imageQualityCheck } from '@openidv/check-image-quality';
@@ -125,6 +126,7 @@ export function createDefaultRegistry(
     phoneRiskCheck,
     velocityCheck,
     blocklistCheck,
+    employmentCheck,
     ...extra,
   ] as CheckDefinition<never>[]);
 }

@@ -115,6 +115,17 @@ export const configSchema = z.object({
   OPENIDV_WORKER: bool
     .default(true)
     .describe('Run the checks pipeline and webhook delivery in this process.'),
+  OPENIDV_TEST_MODE: bool
+    .default(false)
+    .describe(
+      "Test-mode features for integration testing: dialects' dummy results (iDenfy `dummyStatus`) decide a session without checks. Never on in production.",
+    ),
+  OPENIDV_EMPLOYMENT_SOURCES_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'JSON file of the OAuth 2.0 data sources employment sessions may offer (`{"sources": [...]}`, see the README). Unset: documents only.',
+    ),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -142,6 +153,9 @@ export interface Config {
   jobLeaseMs: number;
   jobConcurrency: number;
   worker: boolean;
+  /** Dummy results (iDenfy `dummyStatus`) are accepted. */
+  testMode: boolean;
+  employmentSourcesFile: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -179,6 +193,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobLeaseMs: parseDuration(c.OPENIDV_JOB_LEASE),
     jobConcurrency: c.OPENIDV_JOB_CONCURRENCY,
     worker: c.OPENIDV_WORKER,
+    testMode: c.OPENIDV_TEST_MODE,
+    employmentSourcesFile:
+      c.OPENIDV_EMPLOYMENT_SOURCES_FILE === undefined
+        ? undefined
+        : resolve(c.OPENIDV_EMPLOYMENT_SOURCES_FILE),
   };
 }
 

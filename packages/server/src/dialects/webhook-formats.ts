@@ -1,7 +1,9 @@
 import type { WebhookFormat } from './dialect.ts';
+import { diditWebhookFormat } from './didit/webhook-format.ts';
+import { idenfyWebhookFormat } from './idenfy/webhook-format.ts';
 import { veriffWebhookFormat } from './veriff/webhook-format.ts';
 
 /** Every dialect's webhook format, by dialect name. */
 export const WEBHOOK_FORMATS: ReadonlyMap<string, WebhookFormat> = new Map(
-  [veriffWebhookFormat].map((f) => [f.dialect, f]),
+  [veriffWebhookFormat, diditWebhookFormat, idenfyWebhookFormat].map((f) => [f.dialect, f]),
 );

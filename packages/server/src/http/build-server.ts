@@ -5,7 +5,9 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { DomainError, ERROR_CODES, newId } from '@openidv/domain';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
+import { diditRoutes } from '../dialects/didit/routes.ts';
 import { hopaeRoutes } from '../dialects/hopae/routes.ts';
+import { idenfyRoutes } from '../dialects/idenfy/routes.ts';
 import { veriffRoutes } from '../dialects/veriff/routes.ts';
 import type { Platform } from '../platform/platform.ts';
 import { WEBHOOK_EVENT_TYPES } from '../usecases/events/event-types.ts';
@@ -21,11 +23,13 @@ import { documentRoutes } from './routes/documents/document-routes.ts';
 import { eidPublicRoutes } from './routes/eid/eid-public-routes.ts';
 import { identityProviderRoutes } from './routes/eid/identity-provider-routes.ts';
 import { sessionEidRoutes } from './routes/eid/session-eid-routes.ts';
+import { employmentRoutes } from './routes/employment/employment-routes.ts';
 import { faceRoutes } from './routes/faces/face-routes.ts';
 import { insightRoutes } from './routes/insights/insight-routes.ts';
 import { journeyRoutes } from './routes/journey/journey-routes.ts';
 import { keyRoutes } from './routes/keys/key-routes.ts';
 import { opsRoutes } from './routes/ops/ops-routes.ts';
+import { questionnaireRoutes } from './routes/questionnaires/questionnaire-routes.ts';
 import { reviewRoutes } from './routes/reviews/review-routes.ts';
 import { blocklistRoutes } from './routes/risk/blocklist-routes.ts';
 import { screeningRoutes } from './routes/screening/screening-routes.ts';
@@ -153,8 +157,10 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
       }
       registerIdempotency(v1, platform);
       sessionRoutes(v1, platform);
+      employmentRoutes(v1, platform);
       webhookRoutes(v1, platform);
       workflowRoutes(v1, platform);
+      questionnaireRoutes(v1, platform);
       keyRoutes(v1, platform);
       screeningRoutes(v1, platform);
       faceRoutes(v1, platform);
@@ -174,6 +180,8 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
 
   // Vendor dialects: each under its own prefix, with the vendor's auth, shapes and errors (docs/compat/).
   await app.register(async (compat) => veriffRoutes(compat, platform), { prefix: '/compat/veriff' });
+  await app.register(async (compat) => diditRoutes(compat, platform), { prefix: '/compat/didit' });
   await app.register(async (compat) => hopaeRoutes(compat, platform), { prefix: '/compat/hopae' });
+  await app.register(async (compat) => idenfyRoutes(compat, platform), { prefix: '/compat/idenfy' });
   return app;
 }

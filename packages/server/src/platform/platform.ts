@@ -11,6 +11,8 @@ import {
 } from '@openidv/storage';
 import { CheckRegistry, createDefaultRegistry } from '../checks/registry.ts';
 import type { Config } from '../config/config.ts';
+import type { EmploymentConnector } from '../connectors/employment/connector.ts';
+import { loadEmploymentSources } from '../connectors/employment/sources.ts';
 import type { WebhookFormat } from '../dialects/dialect.ts';
 import { WEBHOOK_FORMATS } from '../dialects/webhook-formats.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
@@ -34,6 +36,8 @@ export interface Platform {
   /** Face templates (approved users, face blocklist) for 1:N search. */
   faces: FaceTemplateStore;
   metrics: Metrics;
+  /** Consented data sources employment sessions may offer, by id. */
+  employmentSources: ReadonlyMap<string, EmploymentConnector>;
   /** Vendor webhook formats (Veriff, …) by dialect name; native endpoints use the openidv format. */
   webhookFormats: ReadonlyMap<string, WebhookFormat>;
   now(): Date;
@@ -55,12 +59,18 @@ export interface PlatformOptions {
   checks?: CheckDefinition<never>[];
   logger?: Logger;
   now?: () => Date;
+  /** Replaces the sources of OPENIDV_EMPLOYMENT_SOURCES_FILE (tests). */
+  employmentSources?: EmploymentConnector[];
 }
 
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const { key } = loadOrCreateMasterKey(config.dataDir, config.masterKey);
   const envelope = new Envelope(key);
+  // Read before the database opens: a bad sources file stops the start with nothing to clean up.
+  const employmentSources = options.employmentSources
+    ? new Map(options.employmentSources.map((c) => [c.id, c]))
+    : loadEmploymentSources(config.employmentSourcesFile);
   const database = openDatabase({
     databaseUrl: config.databaseUrl,
     sqlitePath: join(config.dataDir, 'openidv.sqlite'),
@@ -86,6 +96,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     screening: lists,
     faces: new FaceTemplateStore(database.db, envelope),
     metrics: createMetrics(),
+    employmentSources,
     webhookFormats: WEBHOOK_FORMATS,
     now: options.now ?? (() => new Date()),
     wake: () => {},

@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeCheckDigit } from '@openidv/document-reader';
-import { renderSyntheticDocument } from '@openidv/document-reader/testing';
+import { renderSyntheticDocument, td3Mrz } from '@openidv/document-reader/testing';
 import { testDialects } from '@openidv/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatform } from '../../src/platform/platform.ts';
@@ -11,31 +10,6 @@ import { importList } from '../../src/usecases/screening/import-list.ts';
 import { MAIN, startReceiver, startTestServer, waitFor } from '../support/harness.ts';
 import { multipart, testPhotos } from '../support/photos.ts';
 import { ofacXml } from './lists.ts';
-
-/** A TD3 passport MRZ with correct check digits. */
-function td3(
-  country: string,
-  surname: string,
-  given: string,
-  number: string,
-  dob: string,
-  sex: string,
-  expiry: string,
-) {
-  const name = `${surname}<<${given.replace(/ /g, '<')}`;
-  const l1 = `P<${country}${name}`.padEnd(44, '<');
-  const doc = number.padEnd(9, '<');
-  const optional = ''.padEnd(14, '<');
-  const parts = [
-    doc + computeCheckDigit(doc),
-    dob + computeCheckDigit(dob),
-    expiry + computeCheckDigit(expiry),
-    optional + computeCheckDigit(optional),
-  ];
-  const composite = computeCheckDigit(parts[0]! + parts[1]! + parts[2]! + parts[3]!);
-  const l2 = `${parts[0]}${country}${parts[1]}${sex}${parts[2]}${parts[3]}${composite}`;
-  return [l1, l2];
-}
 
 describe.each(await testDialects())('sanctions screening, on %s', (dialect) => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -94,7 +68,15 @@ describe.each(await testDialects())('sanctions screening, on %s', (dialect) => {
       checks: [{ type: 'document', config: { minAge: 18 } }, { type: 'aml' }],
     });
     const passport = await renderSyntheticDocument({
-      mrz: td3('UKR', 'YANUKOVYCH', 'VIKTOR FEDOROVYCH', 'EC1234567', '500709', 'M', '301231'),
+      mrz: td3Mrz({
+        country: 'UKR',
+        lastName: 'YANUKOVYCH',
+        firstNames: 'VIKTOR FEDOROVYCH',
+        number: 'EC1234567',
+        birth: '500709',
+        sex: 'M',
+        expiry: '301231',
+      }),
       text: ['PASSPORT / ПАСПОРТ', 'YANUKOVYCH', 'VIKTOR'],
       width: 1400,
     });

@@ -11,6 +11,8 @@ import * as risk from '../migrations/0006-risk.ts';
 import * as console_ from '../migrations/0007-console.ts';
 import * as faces from '../migrations/0008-faces.ts';
 import * as mediaDigest from '../migrations/0009-media-digest.ts';
+import * as questionnaires from '../migrations/0010-questionnaires.ts';
+import * as employment from '../migrations/0012-employment.ts';
 import * as identityProviders from '../migrations/0015-identity-providers.ts';
 import * as documentUses from '../migrations/0016-document-uses.ts';
 import type { DB } from './schema.ts';
@@ -93,6 +95,8 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0007-console': console_,
   '0008-faces': faces,
   '0009-media-digest': mediaDigest,
+  '0010-questionnaires': questionnaires,
+  '0012-employment': employment,
   '0015-identity-providers': identityProviders,
   '0016-document-uses': documentUses,
 };

@@ -59,12 +59,40 @@ export interface SessionsTable {
   collected: string; // JSON
   journey_token: string;
   current_attempt_id: string;
+  /** identity | employment | income */
+  type: string;
   attempt_count: number;
   created_at: number;
   updated_at: number;
   expires_at: number;
   decided_at: number | null;
   deleted_at: number | null;
+}
+
+export interface EmploymentVerificationsTable {
+  session_id: string;
+  application_id: string;
+  declared: string; // JSON DeclaredEmployment[]
+  settings: string; // JSON {maxGapDays, sources}
+  result: string | null; // JSON EmploymentResult
+  updated_at: number;
+}
+
+export interface EmploymentConnectionsTable {
+  id: string;
+  session_id: string;
+  source_id: string;
+  declared_id: string | null;
+  /** pending | connected | failed */
+  status: string;
+  /** SHA-256 of the OAuth state, to find the connection when the source sends the candidate back. */
+  state_digest: string | null;
+  /** Sealed {state, codeVerifier} while pending. */
+  pending_enc: string | null;
+  employments: string | null; // JSON VerifiedEmployment[]
+  error_code: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface AttemptsTable {
@@ -343,6 +371,34 @@ export interface ReviewClaimsTable {
   expires_at: number;
 }
 
+export interface QuestionnairesTable {
+  id: string;
+  application_id: string;
+  title: string;
+  definition: string; // JSON QuestionnaireDefinition
+  version: number;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface QuestionnaireVersionsTable {
+  questionnaire_id: string;
+  version: number;
+  definition: string; // JSON QuestionnaireDefinition
+  created_at: number;
+}
+
+export interface QuestionnaireAnswersTable {
+  session_id: string;
+  application_id: string;
+  questionnaire_id: string;
+  questionnaire_version: number;
+  answers: string; // JSON {questionId: answer}
+  created_at: number;
+  updated_at: number;
+}
+
 /** eID over OpenID Connect: an application's identity provider. The client secret or private key is sealed. */
 export interface IdentityProvidersTable {
   id: string;
@@ -380,6 +436,8 @@ export interface DB {
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
   sessions: SessionsTable;
+  employment_verifications: EmploymentVerificationsTable;
+  employment_connections: EmploymentConnectionsTable;
   attempts: AttemptsTable;
   media: MediaTable;
   session_events: SessionEventsTable;
@@ -404,4 +462,7 @@ export interface DB {
   staff_sessions: StaffSessionsTable;
   audit_log: AuditLogTable;
   review_claims: ReviewClaimsTable;
+  questionnaires: QuestionnairesTable;
+  questionnaire_versions: QuestionnaireVersionsTable;
+  questionnaire_answers: QuestionnaireAnswersTable;
 }

@@ -175,6 +175,49 @@ export async function findByInternalId(
   return r && toDialectId(r);
 }
 
+/** The newest mapping of one kind in an application (e.g. the last number a dialect handed out). */
+export async function findLatestOfKind(
+  db: Executor,
+  dialect: string,
+  kind: DialectIdKind,
+  applicationId: string,
+): Promise<DialectIdRow | undefined> {
+  const r = await db
+    .selectFrom('dialect_ids')
+    .selectAll()
+    .where('dialect', '=', dialect)
+    .where('kind', '=', kind)
+    .where('application_id', '=', applicationId)
+    .orderBy('created_at', 'desc')
+    .orderBy('external_id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return r && toDialectId(r);
+}
+
+/**
+ * Inserts a mapping whose external id must be new (a number handed out once): false when another mapping
+ * already holds that external id, so the caller can take the next one.
+ */
+export async function claimExternalId(db: Executor, row: DialectIdRow): Promise<boolean> {
+  const r = await db
+    .insertInto('dialect_ids')
+    .values({
+      dialect: row.dialect,
+      external_id: row.externalId,
+      kind: row.kind,
+      internal_id: row.internalId,
+      application_id: row.applicationId,
+      session_id: row.sessionId,
+      credential_id: row.credentialId,
+      extra: JSON.stringify(row.extra),
+      created_at: row.createdAt.getTime(),
+    })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
 export async function listForSession(db: Executor, sessionId: string): Promise<DialectIdRow[]> {
   const rows = await db
     .selectFrom('dialect_ids')

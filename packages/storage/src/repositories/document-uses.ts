@@ -33,19 +33,35 @@ export async function recordDocumentUse(
     .execute();
 }
 
-/** The application's other sessions (not erased) that showed the document, newest first. */
+/**
+ * The application's other sessions (not erased) that showed the document, newest first; with `excludeVendorData`,
+ * only those of other users (sessions without a vendorData count as other users).
+ */
 export async function findDocumentUses(
   db: Executor,
-  q: { applicationId: string; digest: string; excludeSessionId: string; limit: number },
+  q: {
+    applicationId: string;
+    digest: string;
+    excludeSessionId: string;
+    excludeVendorData?: string;
+    limit: number;
+  },
 ): Promise<DocumentUseRow[]> {
-  const rows = await db
+  let query = db
     .selectFrom('document_uses')
     .innerJoin('sessions', 'sessions.id', 'document_uses.session_id')
     .select(['document_uses.session_id', 'sessions.vendor_data', 'document_uses.created_at'])
     .where('document_uses.application_id', '=', q.applicationId)
     .where('document_uses.digest', '=', q.digest)
     .where('document_uses.session_id', '<>', q.excludeSessionId)
-    .where('sessions.deleted_at', 'is', null)
+    .where('sessions.deleted_at', 'is', null);
+  const excluded = q.excludeVendorData;
+  if (excluded !== undefined) {
+    query = query.where((eb) =>
+      eb.or([eb('sessions.vendor_data', 'is', null), eb('sessions.vendor_data', '<>', excluded)]),
+    );
+  }
+  const rows = await query
     .orderBy('document_uses.created_at', 'desc')
     .orderBy('document_uses.session_id', 'desc')
     .limit(q.limit)

@@ -8,6 +8,7 @@ import {
   testDialects,
 } from '../testing/test-databases.ts';
 import * as applications from './applications.ts';
+import * as documentUses from './document-uses.ts';
 import * as idempotency from './idempotency.ts';
 import * as jobs from './jobs.ts';
 import * as sessions from './sessions.ts';
@@ -38,6 +39,7 @@ describe.each(dialects)('storage on %s', (dialect) => {
     const now = new Date();
     return {
       id: newId('ses'),
+      type: 'identity',
       applicationId: appId,
       workflowId: 'wf_x',
       workflowVersion: 1,
@@ -138,6 +140,40 @@ describe.each(dialects)('storage on %s', (dialect) => {
       statusCode: 201,
       response: '{"id":1}',
     });
+  });
+
+  it("finds another user's use of a document however often the same user showed it", async () => {
+    const digest = `d-${newId('ses')}`;
+    const record = async (vendorData: string | null, at: number) => {
+      const s = makeSession({ vendorData });
+      await sessions.insertSession(database.db, s);
+      await documentUses.recordDocumentUse(database.db, {
+        applicationId: appId,
+        sessionId: s.id,
+        digest,
+        now: at,
+      });
+      return s.id;
+    };
+    const other = await record('user-a', 1_000);
+    const anonymous = await record(null, 2_000);
+    for (let i = 0; i < 5; i++) await record('user-b', 3_000 + i);
+    const current = makeSession({ vendorData: 'user-b' });
+    const found = await documentUses.findDocumentUses(database.db, {
+      applicationId: appId,
+      digest,
+      excludeSessionId: current.id,
+      excludeVendorData: 'user-b',
+      limit: 2,
+    });
+    expect(found.map((u) => u.sessionId)).toEqual([anonymous, other]);
+    const all = await documentUses.findDocumentUses(database.db, {
+      applicationId: appId,
+      digest,
+      excludeSessionId: current.id,
+      limit: 10,
+    });
+    expect(all).toHaveLength(7);
   });
 
   it('erases personal data on delete and keeps a tombstone', async () => {

@@ -1,4 +1,4 @@
-import type { Attempt, Decision, Session, SessionEvent, SessionStatus } from '@openidv/domain';
+import type { Attempt, Decision, Session, SessionEvent, SessionStatus, SessionType } from '@openidv/domain';
 import type { DB } from '../database/schema.ts';
 import type { Executor } from './applications.ts';
 import { fromJson, toJson } from './json.ts';
@@ -8,6 +8,7 @@ export async function insertSession(db: Executor, s: Session): Promise<void> {
     .insertInto('sessions')
     .values({
       id: s.id,
+      type: s.type,
       application_id: s.applicationId,
       workflow_id: s.workflowId,
       workflow_version: s.workflowVersion,
@@ -74,6 +75,7 @@ export async function findSessionByJourneyToken(db: Executor, token: string): Pr
 export interface SessionFilter {
   status?: SessionStatus[];
   vendorData?: string;
+  type?: SessionType;
   createdFrom?: Date;
   createdTo?: Date;
   /** Return sessions with id < cursor (newest first). */
@@ -93,11 +95,47 @@ export async function listSessions(
     .where('deleted_at', 'is', null);
   if (f.status?.length) q = q.where('status', 'in', f.status);
   if (f.vendorData !== undefined) q = q.where('vendor_data', '=', f.vendorData);
+  if (f.type) q = q.where('type', '=', f.type);
   if (f.createdFrom) q = q.where('created_at', '>=', f.createdFrom.getTime());
   if (f.createdTo) q = q.where('created_at', '<', f.createdTo.getTime());
   if (f.cursor) q = q.where('id', '<', f.cursor);
   const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
   return rows.map(toSession);
+}
+
+export interface VendorDataSummary {
+  vendorData: string;
+  sessions: number;
+  lastCreatedAt: Date;
+}
+
+/** The applicants an application knows by its own reference (`vendor_data`), most recently seen first. */
+export async function listVendorData(
+  db: Executor,
+  applicationId: string,
+  page: { limit: number; offset: number },
+): Promise<VendorDataSummary[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select((eb) => [
+      'vendor_data',
+      eb.fn.countAll<number | string | bigint>().as('sessions'),
+      eb.fn.max('created_at').as('last_created_at'),
+    ])
+    .where('application_id', '=', applicationId)
+    .where('deleted_at', 'is', null)
+    .where('vendor_data', 'is not', null)
+    .groupBy('vendor_data')
+    .orderBy('last_created_at', 'desc')
+    .orderBy('vendor_data')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return rows.map((r) => ({
+    vendorData: r.vendor_data!,
+    sessions: Number(r.sessions),
+    lastCreatedAt: new Date(Number(r.last_created_at)),
+  }));
 }
 
 /**
@@ -256,6 +294,7 @@ export async function listEvents(db: Executor, sessionId: string): Promise<Sessi
 function toSession(r: DB['sessions']): Session {
   return {
     id: r.id,
+    type: r.type as SessionType,
     applicationId: r.application_id,
     workflowId: r.workflow_id,
     workflowVersion: Number(r.workflow_version),

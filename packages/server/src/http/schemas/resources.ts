@@ -1,6 +1,7 @@
 import {
   DECISION_STATUSES,
   SESSION_STATUSES,
+  SESSION_TYPES,
   workflowCheckSchema,
   workflowRuleSchema,
 } from '@openidv/domain';
@@ -11,6 +12,9 @@ import { WEBHOOK_EVENT_TYPES } from '../../usecases/events/event-types.ts';
 export const sessionSchema = z
   .object({
     id: z.string().describe('Session id, prefixed `ses_`, sortable by creation time.'),
+    type: z
+      .enum(SESSION_TYPES)
+      .describe('identity, or employment / income (see `GET /v1/sessions/{id}/employment`).'),
     status: z.enum(SESSION_STATUSES),
     url: z.string().nullable().describe('The applicant journey link (null once deleted).'),
     workflowId: z.string(),
@@ -108,6 +112,18 @@ export const decisionSchema = z
         'Where the verified person came from when an eID provider verified them (null otherwise); the signed ID token is at GET /v1/sessions/{id}/evidence.',
       ),
     vendorData: z.string().nullable(),
+    questionnaire: z
+      .object({
+        questionnaireId: z.string(),
+        questionnaireVersion: z.number().int(),
+        answers: z.record(z.string(), z.unknown()).describe('By question id.'),
+        answeredAt: z.string(),
+      })
+      .nullable()
+      .optional()
+      .describe(
+        "The applicant's questionnaire answers (null when the workflow has none or nothing was answered).",
+      ),
   })
   .meta({ id: 'Decision' });
 
@@ -154,6 +170,14 @@ export const workflowSchema = z
     description: z.string().optional(),
     checks: z.array(workflowCheckSchema),
     sessionLifetimeSeconds: z.number().int().optional(),
+    questionnaire: z
+      .object({
+        id: z.string(),
+        version: z.number().int().optional().describe('The pinned version (always set once saved).'),
+        placement: z.enum(['before-capture', 'after-capture']),
+      })
+      .optional()
+      .describe('The questionnaire the journey asks, at its pinned version.'),
     rules: z.array(workflowRuleSchema).optional().describe('Rules applied after the per-check actions.'),
     isDefault: z.boolean(),
     version: z.number().int(),

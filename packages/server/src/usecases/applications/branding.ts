@@ -29,7 +29,7 @@ export const brandingInput = z
       .nullable()
       .optional()
       .describe(
-        'Colour of buttons and highlights in the journey; text on it is black or white, whichever reads.',
+        'Colour of buttons and highlights in the journey; text on it is black or white, whichever reads. It must have a contrast of at least 3:1 against white (focus rings and selected options are drawn with it).',
       )
       .meta({ example: '#0b5fff' }),
     termsUrl: httpsUrl.nullable().optional(),
@@ -97,6 +97,39 @@ async function checkLogo(logo: string): Promise<string> {
   return `data:${type.mimeType};base64,${bytes.toString('base64')}`;
 }
 
+/** WCAG relative luminance of a #rrggbb colour. */
+function luminance(hex: string): number {
+  const channel = (i: number) => {
+    const c = Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+}
+
+/** The WCAG contrast ratio of a colour against the journey's white page. */
+export function contrastOnWhite(hex: string): number {
+  return 1.05 / (luminance(hex) + 0.05);
+}
+
+/** Non-text contrast (WCAG 1.4.11): the colour draws focus rings and selected options on a white page. */
+export const MIN_BRAND_CONTRAST = 3;
+
+function checkColor(color: string): string {
+  const ratio = contrastOnWhite(color);
+  if (ratio < MIN_BRAND_CONTRAST) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `branding.primaryColor: ${color} has a contrast of ${ratio.toFixed(2)}:1 against the journey's white page; at least ${MIN_BRAND_CONTRAST}:1 is needed so focus rings and selected options stay visible.`,
+      {
+        issues: [
+          `body.branding.primaryColor: contrast ${ratio.toFixed(2)}:1 is below ${MIN_BRAND_CONTRAST}:1`,
+        ],
+      },
+    );
+  }
+  return color.toLowerCase();
+}
+
 /** Changes the application's name and journey branding; fields left out keep their value, null clears one. */
 export async function updateApplication(
   platform: Platform,
@@ -111,7 +144,7 @@ export async function updateApplication(
     for (const [k, v] of Object.entries(input.branding)) {
       if (v === undefined) continue;
       if (v === null) delete branding[k];
-      else branding[k] = k === 'logo' ? await checkLogo(v) : v;
+      else branding[k] = k === 'logo' ? await checkLogo(v) : k === 'primaryColor' ? checkColor(v) : v;
     }
   }
   const updated = await applications.updateApplication(platform.database.db, applicationId, {

@@ -32,13 +32,14 @@ export function documentUsesService(
   session: Pick<Session, 'id' | 'applicationId'>,
 ): DocumentUsesPort {
   return {
-    async find(document, { limit }) {
+    async find(document, { limit, excludeVendorData }) {
       const key = documentKey(document);
       if (!key) return [];
       return documentUses.findDocumentUses(platform.database.db, {
         applicationId: session.applicationId,
         digest: digestValue(platform, session.applicationId, 'document-use', key),
         excludeSessionId: session.id,
+        ...(excludeVendorData !== undefined ? { excludeVendorData } : {}),
         limit,
       });
     },

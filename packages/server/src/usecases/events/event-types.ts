@@ -9,6 +9,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'session.abandoned',
   'session.deleted',
   'media.uploaded',
+  'employment.completed',
   'user.screening.hit',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

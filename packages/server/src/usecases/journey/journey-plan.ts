@@ -1,5 +1,6 @@
 import type { WorkflowDefinition } from '@openidv/domain';
 import countries from 'i18n-iso-countries';
+import type { SessionQuestionnaire } from '../questionnaires/answer-questionnaire.ts';
 
 /** Document types the journey can ask for, and the sides each needs photographed. */
 export const DOCUMENT_SIDES = {
@@ -13,7 +14,7 @@ export const DOCUMENT_SIDES = {
 export type DocumentType = keyof typeof DOCUMENT_SIDES;
 const ALL_TYPES = Object.keys(DOCUMENT_SIDES) as DocumentType[];
 
-export type JourneyStep = 'consent' | 'document' | 'selfie' | 'review';
+export type JourneyStep = 'consent' | 'questionnaire' | 'document' | 'selfie' | 'review';
 
 /** What the applicant is asked for, derived from the checks of the session's workflow version. */
 export interface JourneyPlan {
@@ -27,6 +28,11 @@ export interface JourneyPlan {
   } | null;
   /** `challenge`: the workflow runs active liveness, so the selfie step records the server's challenge. */
   selfie: { required: boolean; liveness: boolean; challenge: boolean } | null;
+  /** The questions to ask (all languages: the page switches language without asking the server). */
+  questionnaire:
+    | (SessionQuestionnaire['definition'] &
+        Pick<SessionQuestionnaire, 'id' | 'version'> & { countries: string[] })
+    | null;
   /** Check types, for the consent screen ("what is checked"). */
   checks: string[];
 }
@@ -40,7 +46,10 @@ function stringList(v: unknown): string[] {
  * `face-match`, `liveness`, or image quality requiring a face means a selfie step. Image quality requiring the
  * back makes the back mandatory for every type.
  */
-export function journeyPlan(workflow: Pick<WorkflowDefinition, 'checks'>): JourneyPlan {
+export function journeyPlan(
+  workflow: Pick<WorkflowDefinition, 'checks'>,
+  questionnaire: SessionQuestionnaire | null = null,
+): JourneyPlan {
   const byType = new Map(workflow.checks.map((c) => [c.type, c.config ?? {}]));
   const iqRequired = stringList(byType.get('image-quality')?.['required']);
   const doc = byType.get('document');
@@ -57,8 +66,10 @@ export function journeyPlan(workflow: Pick<WorkflowDefinition, 'checks'>): Journ
   const challenge = byType.has('active-liveness');
   const needsSelfie = byType.has('face-match') || liveness || challenge || iqRequired.includes('face');
   const steps: JourneyStep[] = ['consent'];
+  if (questionnaire?.placement === 'before-capture') steps.push('questionnaire');
   if (needsDocument) steps.push('document');
   if (needsSelfie) steps.push('selfie');
+  if (questionnaire && questionnaire.placement !== 'before-capture') steps.push('questionnaire');
   steps.push('review');
   return {
     steps,
@@ -73,6 +84,15 @@ export function journeyPlan(workflow: Pick<WorkflowDefinition, 'checks'>): Journ
         }
       : null,
     selfie: needsSelfie ? { required: true, liveness, challenge } : null,
+    questionnaire: questionnaire && {
+      id: questionnaire.id,
+      version: questionnaire.version,
+      ...questionnaire.definition,
+      // The page names countries in the applicant's language itself (Intl.DisplayNames); it needs only the codes.
+      countries: questionnaire.definition.questions.some((q) => q.type === 'country')
+        ? Object.keys(countries.getAlpha2Codes())
+        : [],
+    },
     checks: workflow.checks.map((c) => c.type),
   };
 }

@@ -1,8 +1,9 @@
 import { DomainError, FINAL_STATUSES, newId, type Session } from '@openidv/domain';
-import { applications, media, sessions, workflows } from '@openidv/storage';
+import { applications, media, questionnaires, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { presentBranding } from '../applications/branding.ts';
 import { journeyEid } from '../eid/eid-offer.ts';
+import { sessionQuestionnaire } from '../questionnaires/answer-questionnaire.ts';
 import { changeSessionStatus } from '../sessions/change-session-status.ts';
 import { markStarted } from '../sessions/start-session.ts';
 import { type JourneyPlan, journeyPlan } from './journey-plan.ts';
@@ -24,6 +25,7 @@ export const JOURNEY_STEPS = [
   'document-front',
   'document-back',
   'selfie',
+  'questionnaire',
   'review',
   'submitting',
   'finished',
@@ -89,16 +91,19 @@ export async function journeyProgress(platform: Platform, token: string) {
 export async function journeyState(platform: Platform, token: string) {
   let s = await findJourneySession(platform, token);
   if (s.status === 'created' && s.expiresAt > platform.now()) s = await markStarted(platform, s, APPLICANT);
-  const [app, definition, facts, eid] = await Promise.all([
+  const [app, definition, facts, questionnaire, answers, eid] = await Promise.all([
     applications.findApplication(platform.database.db, s.applicationId),
     workflows.findWorkflowVersion(platform.database.db, s.workflowId, s.workflowVersion),
     journeyFacts(platform, s),
+    sessionQuestionnaire(platform, s),
+    questionnaires.findAnswers(platform.database.db, s.id),
     journeyEid(platform, s),
   ]);
   const phase = journeyPhase(s, platform.now(), facts.consented);
-  const plan: JourneyPlan = journeyPlan(definition ?? { checks: [] });
+  const plan: JourneyPlan = journeyPlan(definition ?? { checks: [] }, questionnaire);
   return {
     reference: s.id,
+    type: s.type,
     phase,
     status: s.status,
     attempt: s.attemptCount,
@@ -110,6 +115,7 @@ export async function journeyState(platform: Platform, token: string) {
     consented: facts.consented,
     step: facts.step,
     uploaded: facts.uploaded,
+    answered: answers !== undefined,
     eid,
     hasCallback: s.callbackUrl !== null,
     // Handed out once the applicant is done with an attempt (submitted, decided, cancelled), to send them back.

@@ -46,14 +46,21 @@ export async function addMedia(
       `The file is ${upload.bytes.length} bytes; at most ${platform.config.uploadLimitBytes} are accepted.`,
     );
   }
-  const type = await sniffMediaType(upload.bytes);
+  // Income documents (payslips, P60s, statements) come as PDFs as often as photos.
+  const pdf =
+    upload.context === 'additional-document' && upload.bytes.subarray(0, 5).toString('latin1') === '%PDF-';
+  const type = pdf
+    ? { kind: 'document' as const, mimeType: 'application/pdf' }
+    : await sniffMediaType(upload.bytes);
   const allowVideo = upload.context === 'liveness';
   if (!type || (type.kind === 'video' && !allowVideo)) {
     throw new DomainError(
       'UNSUPPORTED_MEDIA_TYPE',
       allowVideo
         ? 'Liveness media must be a JPEG, PNG, WebP, HEIC or AVIF image, or an MP4, WebM or QuickTime video.'
-        : 'The file must be a JPEG, PNG, WebP, HEIC or AVIF image (its type is read from its bytes).',
+        : upload.context === 'additional-document'
+          ? 'The file must be a PDF, or a JPEG, PNG, WebP, HEIC or AVIF image (its type is read from its bytes).'
+          : 'The file must be a JPEG, PNG, WebP, HEIC or AVIF image (its type is read from its bytes).',
     );
   }
   const mediaId = newId('med', now.getTime());

@@ -5,12 +5,14 @@ import {
   EID_PERSON_FIELDS,
   LEVELS_OF_ASSURANCE,
   newId,
+  SESSION_TYPES,
   type Session,
 } from '@openidv/domain';
-import { sessions, workflows } from '@openidv/storage';
+import { employment, sessions, workflows } from '@openidv/storage';
 import { z } from 'zod';
 import type { Platform } from '../../platform/platform.ts';
 import { assertEidRequirements } from '../eid/eid-offer.ts';
+import { declarationInput, prepareDeclaration } from '../employment/declaration.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { presentSession } from './present-session.ts';
 
@@ -18,6 +20,13 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-
 
 export const createSessionInput = z
   .object({
+    type: z
+      .enum(SESSION_TYPES)
+      .default('identity')
+      .describe(
+        '`identity` (default) verifies the person; `employment` and `income` verify the declared history in `employment` (the workflow must have the `employment` check).',
+      ),
+    employment: declarationInput.optional(),
     workflowId: z
       .string()
       .max(64)
@@ -97,7 +106,8 @@ export const createSessionInput = z
       .describe('Free key-value data kept with the session and returned as given.'),
   })
   .strict();
-export type CreateSessionInput = z.infer<typeof createSessionInput>;
+/** As sent: defaults (type identity) are applied here, so other callers (dialects) may leave them out. */
+export type CreateSessionInput = z.input<typeof createSessionInput>;
 
 export async function createSession(
   platform: Platform,
@@ -115,6 +125,8 @@ export async function createSession(
       input.workflowId ? `No workflow ${input.workflowId}.` : 'The application has no default workflow.',
     );
   }
+  const type = input.type ?? 'identity';
+  const declaration = prepareDeclaration(platform, { type, employment: input.employment }, workflow.checks);
   if (input.eid) await assertEidRequirements(platform, applicationId, workflow, input.eid);
   const now = platform.now();
   const lifetimeMs =
@@ -123,6 +135,7 @@ export async function createSession(
   const attemptId = newId('att', now.getTime());
   const session: Session = {
     id: newId('ses', now.getTime()),
+    type,
     applicationId,
     workflowId: workflow.id,
     workflowVersion: workflow.version,
@@ -161,6 +174,15 @@ export async function createSession(
   await db.transaction().execute(async (tx) => {
     await sessions.insertSession(tx, session);
     await sessions.insertAttempt(tx, attempt);
+    if (declaration) {
+      await employment.insertVerification(tx, {
+        sessionId: session.id,
+        applicationId,
+        ...declaration,
+        result: null,
+        updatedAt: now,
+      });
+    }
     await recordEvent(platform, tx, session, 'session.created', { workflowId: workflow.id }, actor, {
       session: presented,
     });

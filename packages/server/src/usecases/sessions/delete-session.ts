@@ -1,5 +1,15 @@
 import type { Session } from '@openidv/domain';
-import { documentUses, faces, media, risk, screening, sessions, webhooks } from '@openidv/storage';
+import {
+  documentUses,
+  employment,
+  faces,
+  media,
+  questionnaires,
+  risk,
+  screening,
+  sessions,
+  webhooks,
+} from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { recordEvent } from '../events/record-event.ts';
 
@@ -18,6 +28,8 @@ export async function deleteSession(platform: Platform, session: Session, actor:
     await screening.redactAlertsForSession(tx, session.id);
     await risk.deleteSignalsBySession(tx, session.id);
     await documentUses.deleteDocumentUseBySession(tx, session.id);
+    await employment.eraseEmployment(tx, session.id, now.getTime());
+    await questionnaires.deleteAnswersBySession(tx, session.id);
     await recordEvent(platform, tx, session, 'session.deleted', { mediaErased: rows.length }, actor, {
       sessionId: session.id,
       deletedAt: now.toISOString(),

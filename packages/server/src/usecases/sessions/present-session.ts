@@ -5,6 +5,7 @@ export function presentSession(s: Session, publicUrl: string) {
   const deleted = s.deletedAt !== null;
   return {
     id: s.id,
+    type: s.type,
     status: s.status,
     url: deleted ? null : journeyUrl(publicUrl, s.journeyToken),
     workflowId: s.workflowId,
@@ -37,8 +38,19 @@ function values(fields: Record<string, ExtractedField<unknown> | undefined>): Re
   );
 }
 
-/** The decision of the session's latest attempt: `pending` until the engine or a reviewer decided. */
-export function presentDecision(s: Session, attempt: Attempt | undefined) {
+/** The questionnaire answers as the decision carries them (see presentAnswers). */
+export interface DecisionAnswers {
+  questionnaireId: string;
+  questionnaireVersion: number;
+  answers: Record<string, unknown>;
+  answeredAt: string;
+}
+
+/**
+ * The decision of the session's latest attempt: `pending` until the engine or a reviewer decided. With
+ * `answers`, the applicant's questionnaire answers ride along (null when none were given).
+ */
+export function presentDecision(s: Session, attempt: Attempt | undefined, answers?: DecisionAnswers | null) {
   const d: Decision | null = attempt?.decision ?? null;
   return {
     sessionId: s.id,
@@ -59,5 +71,6 @@ export function presentDecision(s: Session, attempt: Attempt | undefined) {
     review: d?.review ?? null,
     provenance: d?.provenance ?? null,
     vendorData: s.vendorData,
+    ...(answers !== undefined && { questionnaire: answers }),
   };
 }

@@ -14,9 +14,11 @@ import { type Executor, jobs, media, sessions, workflows } from '@openidv/storag
 import type { Platform } from '../../platform/platform.ts';
 import { documentUsesService, recordDocumentUse } from '../documents/document-uses.ts';
 import { verificationFor } from '../eid/eid-evidence.ts';
+import { announceEmploymentResult } from '../employment/announce-result.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { ENROL_FACE_JOB } from '../faces/enrol-face.ts';
 import { findChallenge } from '../liveness/issue-challenge.ts';
+import { presentAnswers } from '../questionnaires/answer-questionnaire.ts';
 import { recordSessionSignals, riskServices } from '../risk/risk-signals.ts';
 import { enrolForMonitoring } from '../screening/monitor-people.ts';
 import { presentDecision, presentSession } from './present-session.ts';
@@ -87,7 +89,16 @@ export async function processSession(
     workflow.rules ?? [],
   );
   if (eid) decision.provenance = eid.provenance;
-  await storeDecision(platform, session, attemptId, decision, 'system');
+  await storeDecision(
+    platform,
+    session,
+    attemptId,
+    decision,
+    'system',
+    session.type === 'identity'
+      ? undefined
+      : (tx) => announceEmploymentResult(platform, tx, session, results),
+  );
 }
 
 async function runCheck(
@@ -213,6 +224,8 @@ export async function storeDecision(
     }
     await recordSessionSignals(platform, tx, fresh, decision);
     await recordDocumentUse(platform, tx, fresh, decision);
+    // Before the event, so webhooks rendered with it (Didit's `reviews`) see the review's audit entry.
+    await alsoInTransaction?.(tx);
     const attempt = await sessions.findAttempt(tx, attemptId);
     await recordEvent(
       platform,
@@ -223,10 +236,9 @@ export async function storeDecision(
       actor,
       {
         session: presentSession(fresh, platform.config.publicUrl),
-        decision: presentDecision(fresh, attempt),
+        decision: presentDecision(fresh, attempt, (await presentAnswers(platform, fresh.id, tx)) ?? null),
       },
     );
-    await alsoInTransaction?.(tx);
     return true;
   });
   if (stored) {

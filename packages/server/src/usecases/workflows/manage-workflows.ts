@@ -1,6 +1,7 @@
 import { DomainError, newId, type Workflow } from '@openidv/domain';
 import { workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
+import { pinQuestionnaire } from '../questionnaires/manage-questionnaires.ts';
 
 export async function createWorkflow(
   platform: Platform,
@@ -8,7 +9,7 @@ export async function createWorkflow(
   input: unknown,
   isDefault: boolean,
 ) {
-  const definition = platform.checks.validateWorkflow(input);
+  const definition = await pinQuestionnaire(platform, applicationId, platform.checks.validateWorkflow(input));
   const now = platform.now().getTime();
   const id = newId('wf', now);
   await platform.database.db.transaction().execute(async (tx) => {
@@ -33,7 +34,7 @@ export async function updateWorkflow(
   isDefault: boolean | undefined,
 ) {
   await getWorkflow(platform, applicationId, id);
-  const definition = platform.checks.validateWorkflow(input);
+  const definition = await pinQuestionnaire(platform, applicationId, platform.checks.validateWorkflow(input));
   const now = platform.now().getTime();
   await platform.database.db.transaction().execute(async (tx) => {
     await workflows.updateWorkflow(tx, applicationId, id, definition, now);

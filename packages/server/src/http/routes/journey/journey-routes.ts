@@ -20,10 +20,13 @@ import {
   requireCapturePhase,
 } from '../../../usecases/journey/journey.ts';
 import { issueLivenessChallenge } from '../../../usecases/liveness/issue-challenge.ts';
+import { answerQuestionnaire } from '../../../usecases/questionnaires/answer-questionnaire.ts';
 import { addMedia } from '../../../usecases/sessions/add-media.ts';
 import { changeSessionStatus } from '../../../usecases/sessions/change-session-status.ts';
 import { errorResponses } from '../../errors.ts';
 import { eidTransactionSchema } from '../eid/session-eid-routes.ts';
+import { employmentJourneyRoutes } from '../employment/employment-journey-routes.ts';
+import { answersInput, answersResult, questionnaireSchema } from '../questionnaires/questionnaire-routes.ts';
 
 const tags = ['Applicant journey (browser)'];
 const tokenParams = z.object({ token: z.string().min(1).max(64).describe("The session's journey token.") });
@@ -193,6 +196,7 @@ export async function journeyRoutes(app: FastifyInstance, platform: Platform): P
       noStore(reply);
     });
     journeyApi(api, platform);
+    employmentJourneyRoutes(api, platform);
   });
 }
 
@@ -217,6 +221,9 @@ const progressSchema = z
 export const journeyStateSchema = z
   .object({
     reference: z.string().describe('The session id, shown to the applicant as a reference.'),
+    type: z
+      .enum(['identity', 'employment', 'income'])
+      .describe('employment and income journeys prove the declared jobs (`/j/{token}/api/employment`).'),
     phase: phaseSchema,
     status: z.string(),
     attempt: z.number().int(),
@@ -225,7 +232,7 @@ export const journeyStateSchema = z
     expiresAt: z.string(),
     application: brandingOut,
     plan: z.object({
-      steps: z.array(z.enum(['consent', 'document', 'selfie', 'review'])),
+      steps: z.array(z.enum(['consent', 'questionnaire', 'document', 'selfie', 'review'])),
       document: z
         .object({
           required: z.boolean(),
@@ -236,11 +243,21 @@ export const journeyStateSchema = z
         })
         .nullable(),
       selfie: z.object({ required: z.boolean(), liveness: z.boolean(), challenge: z.boolean() }).nullable(),
+      questionnaire: questionnaireSchema
+        .omit({ createdAt: true, updatedAt: true })
+        .extend({
+          countries: z
+            .array(z.string())
+            .describe('ISO 3166-1 alpha-2 codes to offer for country questions (empty when there is none).'),
+        })
+        .nullable()
+        .describe("The workflow's questionnaire at its pinned version, with every translation."),
       checks: z.array(z.string()).describe("The workflow's check types, named on the consent screen."),
     }),
     consented: z.boolean(),
     step: z.enum(JOURNEY_STEPS).nullable(),
     uploaded: z.array(z.string()),
+    answered: z.boolean().describe('The questionnaire has been answered.'),
     eid: z
       .object({
         providers: z.array(
@@ -392,6 +409,25 @@ function journeyApi(app: FastifyInstance, platform: Platform): void {
   );
 
   r.post(
+    '/j/:token/api/questionnaire-answers',
+    {
+      schema: {
+        ...common,
+        summary: "Answer the session's questionnaire",
+        description:
+          'As `POST /v1/sessions/{id}/questionnaire-answers`, for the applicant holding the link, after consent.',
+        params: tokenParams,
+        body: answersInput,
+        response: { 200: answersResult, ...errorResponses(400, 404, 409, 429) },
+      },
+    },
+    async (request) => {
+      const session = await requireCapturePhase(platform, request.params.token);
+      return answerQuestionnaire(platform, session, request.body.answers, APPLICANT);
+    },
+  );
+
+  r.post(
     '/j/:token/api/submit',
     {
       schema: {
@@ -411,6 +447,11 @@ function journeyApi(app: FastifyInstance, platform: Platform): void {
         ...(state.plan.document ? ['document-front'] : []),
         ...(state.plan.selfie ? ['face'] : []),
       ].filter((c) => !state.uploaded.includes(c));
+      if (state.phase === 'capture' && state.plan.questionnaire && !state.answered) {
+        throw new DomainError('VALIDATION_FAILED', 'The questionnaire has not been answered yet.', {
+          missing: [...missing, 'questionnaire'],
+        });
+      }
       if (state.phase === 'capture' && missing.length) {
         throw new DomainError('VALIDATION_FAILED', `Photos still missing: ${missing.join(', ')}.`, {
           missing,

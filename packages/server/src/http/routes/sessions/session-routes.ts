@@ -1,10 +1,11 @@
-import { DomainError, SESSION_STATUSES } from '@openidv/domain';
+import { DomainError, SESSION_STATUSES, SESSION_TYPES } from '@openidv/domain';
 import { media as mediaRepo, sessions as sessionsRepo } from '@openidv/storage';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../../platform/platform.ts';
 import { issueLivenessChallenge } from '../../../usecases/liveness/issue-challenge.ts';
+import { presentAnswers } from '../../../usecases/questionnaires/answer-questionnaire.ts';
 import { addCollectedData, collectedDataInput } from '../../../usecases/sessions/add-collected-data.ts';
 import { addMedia, UPLOAD_CONTEXTS, type UploadContext } from '../../../usecases/sessions/add-media.ts';
 import { changeSessionStatus } from '../../../usecases/sessions/change-session-status.ts';
@@ -68,6 +69,7 @@ export function sessionRoutes(app: FastifyInstance, platform: Platform): void {
               `must be a comma-separated list of: ${SESSION_STATUSES.join(', ')}`,
             ),
           vendorData: z.string().max(1000).optional(),
+          type: z.enum(SESSION_TYPES).optional().describe('Only sessions of this type.'),
           createdFrom: z.iso.datetime({ offset: true }).optional(),
           createdTo: z.iso.datetime({ offset: true }).optional(),
           cursor: z.string().max(64).optional(),
@@ -82,6 +84,7 @@ export function sessionRoutes(app: FastifyInstance, platform: Platform): void {
       const rows = await sessionsRepo.listSessions(platform.database.db, auth.applicationId, {
         ...(q.status && { status: q.status.split(',') as (typeof SESSION_STATUSES)[number][] }),
         ...(q.vendorData !== undefined && { vendorData: q.vendorData }),
+        ...(q.type && { type: q.type }),
         ...(q.createdFrom && { createdFrom: new Date(q.createdFrom) }),
         ...(q.createdTo && { createdTo: new Date(q.createdTo) }),
         ...(q.cursor && { cursor: q.cursor }),
@@ -166,8 +169,11 @@ export function sessionRoutes(app: FastifyInstance, platform: Platform): void {
     async (request) => {
       const auth = requireAuth(request);
       const session = await findSessionOrThrow(platform, auth.applicationId, request.params.id);
-      const attempt = await sessionsRepo.findAttempt(platform.database.db, session.currentAttemptId);
-      return presentDecision(session, attempt);
+      const [attempt, answers] = await Promise.all([
+        sessionsRepo.findAttempt(platform.database.db, session.currentAttemptId),
+        presentAnswers(platform, session.id),
+      ]);
+      return presentDecision(session, attempt, answers ?? null);
     },
   );
 

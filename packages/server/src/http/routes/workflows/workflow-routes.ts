@@ -88,6 +88,7 @@ export function workflowRoutes(app: FastifyInstance, platform: Platform): void {
     ...(w.description !== undefined && { description: w.description }),
     checks: w.checks,
     ...(w.sessionLifetimeSeconds !== undefined && { sessionLifetimeSeconds: w.sessionLifetimeSeconds }),
+    ...(w.questionnaire !== undefined && { questionnaire: w.questionnaire }),
     ...(w.rules !== undefined && { rules: w.rules }),
     isDefault: w.isDefault,
     version: w.version,

@@ -1,0 +1,39 @@
+export {
+  type ComparisonOptions,
+  type ComparisonStatus,
+  compareWithDeclaration,
+  DEFAULT_COMPARISON,
+  type DeclaredEmployment,
+  declaredGaps,
+  type EmploymentComparison,
+  type EvidenceSource,
+  employerKey,
+  type Gap,
+  sameEmployer,
+  type VerifiedEmployment,
+} from './comparison.ts';
+export {
+  findAmounts,
+  findDates,
+  INCOME_DOCUMENT_KINDS,
+  type IncomeDocumentFields,
+  type IncomeDocumentKind,
+  type ReadField,
+  type ReadPayment,
+  readFields,
+} from './document-fields.ts';
+export { type DocumentLine, type DocumentText, readDocumentText } from './document-text.ts';
+export {
+  type EmploymentConfig,
+  employmentCheck,
+  employmentConfigSchema,
+  incomeDocuments,
+} from './employment-check.ts';
+export {
+  FLAG_CODES,
+  type IncomeDocumentReading,
+  type ReadIncomeDocumentOptions,
+  readIncomeDocument,
+  sameName,
+} from './income-document.ts';
+export { timelineFromDocuments } from './timeline.ts';

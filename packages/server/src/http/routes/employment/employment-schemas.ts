@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+const source = z.union([
+  z.object({ kind: z.literal('connector'), sourceId: z.string(), sourceName: z.string() }),
+  z.object({
+    kind: z.literal('document'),
+    mediaId: z.string(),
+    documentKind: z.string().describe('payslip, p60, contract, bank-statement, sa302 or unknown.'),
+  }),
+]);
+
+export const employmentResultSchema = z
+  .object({
+    sessionId: z.string(),
+    type: z.enum(['identity', 'employment', 'income']),
+    vendorData: z.string().nullable(),
+    declared: z.array(
+      z.object({
+        id: z.string(),
+        employer: z.string(),
+        jobTitle: z.string().nullable(),
+        startDate: z.string(),
+        endDate: z.string().nullable(),
+        annualIncome: z.number().nullable(),
+      }),
+    ),
+    timeline: z
+      .array(
+        z.object({
+          employer: z.string(),
+          jobTitle: z.string().nullable(),
+          startDate: z.string().nullable(),
+          endDate: z.string().nullable(),
+          annualGross: z
+            .number()
+            .nullable()
+            .describe('Given by the source or a P60/SA302, or implied by regular payslips.'),
+          payments: z.array(
+            z.object({ date: z.string(), gross: z.number().nullable(), net: z.number().nullable() }),
+          ),
+          sources: z
+            .array(source)
+            .describe('The evidence: a data source, or the documents it was read from.'),
+          confidence: z.number().describe('Lowest confidence of the values this item rests on (0..1).'),
+        }),
+      )
+      .describe('Verified employment and income, oldest first.'),
+    comparison: z.array(
+      z.object({
+        declaredId: z.string(),
+        employer: z.string(),
+        status: z.enum(['verified', 'partly_verified', 'unverified']),
+        differences: z.array(z.string()),
+        evidence: z.array(z.number().int()).describe('Indexes into `timeline`.'),
+      }),
+    ),
+    gaps: z.array(z.object({ from: z.string(), to: z.string(), days: z.number().int() })),
+    maxGapDays: z.number().int(),
+    documents: z.array(
+      z.object({
+        mediaId: z.string(),
+        kind: z.string(),
+        textSource: z.enum(['pdf-text', 'ocr']).nullable(),
+        employer: z.string().nullable(),
+        employee: z.string().nullable(),
+        payDates: z.array(z.string()),
+        grossPay: z.number().nullable(),
+        netPay: z.number().nullable(),
+        taxReference: z.string().nullable(),
+        confidence: z.number().nullable(),
+        flags: z.array(z.object({ code: z.string(), message: z.string() })),
+      }),
+    ),
+    connections: z.array(
+      z.object({
+        sourceId: z.string(),
+        sourceName: z.string(),
+        declaredId: z.string().nullable(),
+        status: z.string(),
+        errorCode: z.string().nullable(),
+      }),
+    ),
+    computedAt: z.string(),
+    reportUrl: z.string().describe('`GET` it with your API key for the PDF report.'),
+  })
+  .meta({ id: 'EmploymentResult' });
+
+export const employmentJourneySchema = z
+  .object({
+    businessName: z.string().describe('The business the candidate shares their records with.'),
+    sources: z.array(z.object({ id: z.string(), name: z.string() })).describe('Offered in this order.'),
+    declared: z.array(
+      z.object({
+        id: z.string(),
+        employer: z.string(),
+        jobTitle: z.string().nullable(),
+        startDate: z.string(),
+        endDate: z.string().nullable(),
+        connectedSource: z.string().nullable(),
+        failedSources: z.array(z.string()),
+        nextSource: z
+          .string()
+          .nullable()
+          .describe('The source to offer next for this job; null when connected or every source failed.'),
+        offerDocuments: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'EmploymentJourney' });

@@ -1,0 +1,461 @@
+import { renderSyntheticDocument, td3Mrz } from '@openidv/document-reader/testing';
+import { testDialects } from '@openidv/storage/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReceiver, startTestServer, waitFor } from '../support/harness.ts';
+import { testPhotos } from '../support/photos.ts';
+import { idenfyClient, isValidIdenfyWebhook } from './idenfy-client.ts';
+
+type Hook = { body: string; headers: Record<string, string | string[] | undefined>; json: unknown };
+// biome-ignore lint/suspicious/noExplicitAny: webhook bodies are read as iDenfy documents them
+const ijson = (h: Hook) => h.json as Record<string, any>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function issueCredential(server: Awaited<ReturnType<typeof startTestServer>>, webhookUrl: string) {
+  const created = await server.api.json('POST', '/v1/dialect-credentials', {
+    name: 'idenfy-migration',
+    dialect: 'idenfy',
+    webhookUrl,
+  });
+  expect(created.status).toBe(201);
+  return created.body as { id: string; key: string; secret: string; baseUrl: string };
+}
+
+describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let credential: Awaited<ReturnType<typeof issueCredential>>;
+  let idenfy: ReturnType<typeof idenfyClient>;
+  let photos: Awaited<ReturnType<typeof testPhotos>>;
+
+  beforeAll(async () => {
+    server = await startTestServer(dialect);
+    receiver = await startReceiver();
+    photos = await testPhotos();
+    credential = await issueCredential(server, receiver.url);
+    idenfy = idenfyClient(
+      credential.baseUrl.replace('localhost', '127.0.0.1'),
+      credential.key,
+      credential.secret,
+    );
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await server?.close();
+  });
+
+  const hooksFor = (scanRef: string, from = 0) =>
+    (receiver.received as Hook[]).slice(from).filter((h) => ijson(h).scanRef === scanRef);
+
+  it('issues an API key and secret in iDenfy shape, with the base URL to use', () => {
+    expect(credential.key).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(credential.secret).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect(credential.baseUrl).toMatch(/\/compat\/idenfy$/);
+  });
+
+  it('runs the whole flow: token, journey links, direct processing, signed result webhook, status, data, deletion', async () => {
+    const start = receiver.received.length;
+    const token = await idenfy.token({
+      clientId: 'user-123',
+      firstName: 'Anna Maria',
+      lastName: 'Meier',
+      dateOfBirth: '1990-04-01',
+      successUrl: 'https://example.com/verified',
+      errorUrl: 'https://example.com/failed',
+      locale: 'et',
+      expiryTime: 1800,
+      externalRef: 'order-77',
+    });
+    expect(token.status).toBe(201);
+    const t = token.body;
+    expect(t.message).toBe('Token created successfully');
+    expect(t.scanRef).toMatch(UUID);
+    expect(t.authToken).toMatch(/^[A-Za-z0-9_-]{10,40}$/);
+    expect(t.clientId).toBe('user-123');
+    expect(t.firstName).toBe('ANNA MARIA');
+    expect(t.lastName).toBe('MEIER');
+    expect(t.expiryTime).toBe(1800);
+    expect(t.sessionLength).toBe(600);
+    expect(t.redirectUrl).toMatch(/\/compat\/idenfy\/api\/v2\/redirect\?authToken=/);
+
+    // The redirect URL and the iFrame URL (?authToken=) both lead to the applicant journey, without the API keys.
+    for (const url of [
+      t.redirectUrl.replace('localhost', '127.0.0.1'),
+      `${credential.baseUrl.replace('localhost', '127.0.0.1')}/?authToken=${t.authToken}`,
+    ]) {
+      const res = await fetch(url, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toMatch(new RegExp(`/j/${t.authToken}$`));
+    }
+    const page = await fetch(`${server.api.base}/j/${t.authToken}`);
+    expect(page.status).toBe(200);
+
+    // The session carries what the token asked for.
+    const native = await server.api.json('GET', '/v1/sessions?vendorData=user-123');
+    const s = native.body.data[0];
+    expect(s.person).toEqual({
+      firstName: 'ANNA MARIA',
+      lastName: 'MEIER',
+      dateOfBirth: '1990-04-01',
+    });
+    expect(s.callbackUrl).toBe('https://example.com/verified');
+    expect(s.locale).toBe('et');
+    expect(Date.parse(s.expiresAt) - Date.parse(s.createdAt)).toBe(1800_000);
+
+    const before = await idenfy.status(t.scanRef);
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ status: 'ACTIVE', scanRef: t.scanRef, clientId: 'user-123' });
+
+    // A live token cannot be deleted yet, as at iDenfy.
+    const early = await idenfy.remove(t.scanRef);
+    expect(early.status).toBe(400);
+    expect(early.body).toEqual({ identifier: 'PARTNER_ERROR', message: 'Token has not expired yet.' });
+
+    const processed = await idenfy.process({
+      authToken: t.authToken,
+      country: 'EE',
+      documentType: 'PASSPORT',
+      images: { FRONT: photos.sharpJpeg.toString('base64'), FACE: photos.png.toString('base64') },
+    });
+    expect(processed.status).toBe(200);
+    expect(processed.body.scanRef).toBe(t.scanRef);
+
+    // The token is used up: processing it again is refused the iDenfy way.
+    const again = await idenfy.process({
+      authToken: t.authToken,
+      images: { FRONT: photos.png.toString('base64') },
+    });
+    expect(again.status).toBe(400);
+    expect(again.body.identifier).toBe('TOKEN_NOT_VALID');
+
+    const hook = await waitFor(async () => hooksFor(t.scanRef, start)[0], 20_000, 'the result webhook');
+    // Verified as iDenfy tells integrators to: HMAC-SHA256 of the raw body with the signing key.
+    expect(
+      isValidIdenfyWebhook(hook.body, hook.headers['idenfy-signature'] as string, credential.secret),
+    ).toBe(true);
+    expect(isValidIdenfyWebhook(hook.body, hook.headers['idenfy-signature'] as string, credential.key)).toBe(
+      false,
+    );
+    expect(
+      isValidIdenfyWebhook(`${hook.body} `, hook.headers['idenfy-signature'] as string, credential.secret),
+    ).toBe(false);
+    const result = ijson(hook);
+    expect(result.final).toBe(true);
+    expect(result.status.overall).toBe('APPROVED');
+    expect(result.status.fraudTags).toEqual([]);
+    expect(result.status.mismatchTags).toEqual([]);
+    expect(result).toMatchObject({ scanRef: t.scanRef, clientId: 'user-123', externalRef: 'order-77' });
+    expect(result.data).toMatchObject({ selectedCountry: 'EE', docType: 'PASSPORT' });
+    expect(typeof result.startTime).toBe('number');
+    expect(typeof result.finishTime).toBe('number');
+
+    const polled = await idenfy.status(t.scanRef);
+    expect(polled.body).toMatchObject({
+      status: 'APPROVED',
+      fraudTags: [],
+      mismatchTags: [],
+      scanRef: t.scanRef,
+      clientId: 'user-123',
+    });
+    const data = await idenfy.data(t.scanRef);
+    expect(data.status).toBe(200);
+    expect(data.body).toMatchObject({ scanRef: t.scanRef, clientId: 'user-123', selectedCountry: 'EE' });
+
+    const removed = await idenfy.remove(t.scanRef);
+    expect(removed.status).toBe(200);
+    expect(removed.raw).toBe('');
+    expect((await idenfy.status(t.scanRef)).body.status).toBe('DELETED');
+    expect((await idenfy.remove(t.scanRef)).body.identifier).toBe('PARTNER_ERROR');
+  });
+
+  it('reports a photo to retake as DENIED, not final, and the same token takes the new photos', async () => {
+    const start = receiver.received.length;
+    const t = (await idenfy.token({ clientId: 'user-retake' })).body;
+    const blurred = await idenfy.process({
+      authToken: t.authToken,
+      images: { FRONT: photos.blurredJpeg.toString('base64'), FACE: photos.png.toString('base64') },
+    });
+    expect(blurred.status).toBe(200);
+    const first = await waitFor(async () => hooksFor(t.scanRef, start)[0], 20_000, 'the first result');
+    expect(ijson(first).final).toBe(false);
+    expect(ijson(first).status.overall).toBe('DENIED');
+    expect(ijson(first).status.autoDocument).toBe('DOC_TOO_BLURRY');
+    expect((await idenfy.status(t.scanRef)).body.status).toBe('DENIED');
+
+    const retaken = await idenfy.process({
+      authToken: t.authToken,
+      images: { FRONT: photos.sharpJpeg.toString('base64'), FACE: photos.png.toString('base64') },
+    });
+    expect(retaken.status).toBe(200);
+    const second = await waitFor(async () => hooksFor(t.scanRef, start)[1], 20_000, 'the second result');
+    expect([ijson(second).status.overall, ijson(second).final]).toEqual(['APPROVED', true]);
+    expect(
+      isValidIdenfyWebhook(second.body, second.headers['idenfy-signature'] as string, credential.secret),
+    ).toBe(true);
+  });
+
+  it('reports what the document says in data.* and a name that differs from the token as a mismatch', async () => {
+    const start = receiver.received.length;
+    const passport = await renderSyntheticDocument({
+      mrz: td3Mrz({
+        country: 'NLD',
+        lastName: 'Visser',
+        firstNames: 'Anna Maria',
+        number: 'NX4R7K2P1',
+        birth: '900215',
+        sex: 'F',
+        expiry: '340101',
+      }),
+      width: 1000,
+    });
+    // ageLimit and country bring the document check into this token's workflow.
+    const t = (
+      await idenfy.token({
+        clientId: 'user-passport',
+        firstName: 'Anna Maria',
+        lastName: 'Jansen',
+        dateOfBirth: '1990-02-15',
+        ageLimit: 18,
+        country: 'NL',
+      })
+    ).body;
+    const processed = await idenfy.process({
+      authToken: t.authToken,
+      country: 'NL',
+      documentType: 'PASSPORT',
+      images: { FRONT: passport.toString('base64'), FACE: photos.png.toString('base64') },
+    });
+    expect(processed.status).toBe(200);
+    const hook = await waitFor(async () => hooksFor(t.scanRef, start)[0], 60_000, 'the result webhook');
+    const result = ijson(hook);
+    expect(result.data).toMatchObject({
+      docFirstName: 'ANNA MARIA',
+      docLastName: 'VISSER',
+      fullName: 'ANNA MARIA VISSER',
+      docNumber: 'NX4R7K2P1',
+      docDob: '1990-02-15',
+      docExpiry: '2034-01-01',
+      docType: 'PASSPORT',
+      docSex: 'FEMALE',
+      docNationality: 'NL',
+      docIssuingCountry: 'NL',
+      selectedCountry: 'NL',
+    });
+    expect(result.status.mismatchTags).toEqual(['NAME']);
+    expect(result.status.autoDocument).toBe('DOC_INFO_MISMATCH');
+    // As at iDenfy, a mismatch with the data given at token creation makes the result SUSPECTED.
+    expect([result.status.overall, result.final]).toEqual(['SUSPECTED', false]);
+  });
+
+  it('documents its routes in the OpenAPI reference under Compat: iDenfy', async () => {
+    const doc = (await (await fetch(`${server.api.base}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    };
+    for (const path of ['token', 'status', 'data', 'process', 'delete']) {
+      expect(doc.paths[`/compat/idenfy/api/v2/${path}`]?.['post']?.tags).toEqual(['Compat: iDenfy']);
+    }
+    expect(doc.paths['/compat/idenfy/api/v2/redirect']?.['get']).toBeDefined();
+  });
+
+  it('refuses missing or wrong credentials with 401 UNAUTHORIZED, and other dialects’ keys', async () => {
+    const url = `${credential.baseUrl.replace('localhost', '127.0.0.1')}/api/v2/token`;
+    const none = await fetch(url, {
+      method: 'POST',
+      body: '{"clientId":"x"}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(none.status).toBe(401);
+    expect(await none.json()).toEqual({
+      identifier: 'UNAUTHORIZED',
+      message: 'Invalid authorization credentials',
+    });
+    const wrongSecret = idenfyClient(
+      credential.baseUrl.replace('localhost', '127.0.0.1'),
+      credential.key,
+      'nope',
+    );
+    expect((await wrongSecret.token({ clientId: 'x' })).status).toBe(401);
+    const veriff = await server.api.json('POST', '/v1/dialect-credentials', { name: 'v', dialect: 'veriff' });
+    const crossed = idenfyClient(
+      credential.baseUrl.replace('localhost', '127.0.0.1'),
+      veriff.body.key,
+      veriff.body.secret,
+    );
+    expect((await crossed.token({ clientId: 'x' })).status).toBe(401);
+    // The native API does not take iDenfy keys either.
+    const nativeRes = await fetch(`${server.api.base}/v1/sessions`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${credential.key}:${credential.secret}`).toString('base64')}`,
+      },
+    });
+    expect(nativeRes.status).toBe(401);
+  });
+
+  it('answers bad input with iDenfy identifiers and a clear message', async () => {
+    const cases: [Record<string, unknown> | string, number, string][] = [
+      [{}, 400, 'MISSING_VALUE'],
+      [{ clientId: 'x', firstName: 'R2D2' }, 400, 'BAD_VALUE'],
+      [{ clientId: 'x', dateOfBirth: '01/02/1990' }, 400, 'BAD_VALUE'],
+      [{ clientId: 'x', country: 'Estonia' }, 400, 'BAD_VALUE'],
+      [{ clientId: 'x', documents: ['LIBRARY_CARD'] }, 400, 'BAD_VALUE'],
+      [{ clientId: 'x', checkAml: 'yes' }, 400, 'BAD_VALUE'],
+      [{ clientId: 'x', expiryTime: 5 }, 400, 'BAD_VALUE'],
+      [{ clientId: 'x', tokenType: 'VIDEO_CALL' }, 400, 'BAD_VALUE'],
+      [{ clientId: 'x', nfcRequired: true }, 400, 'BAD_VALUE'],
+      [{ clientId: 'x', dummyStatus: 'APPROVED' }, 403, 'PERMISSIONS_ERROR'],
+      ['{"clientId": ', 400, 'JSON_ERROR'],
+    ];
+    for (const [body, status, identifier] of cases) {
+      const res = await idenfy.token(body as Record<string, unknown>);
+      expect([JSON.stringify(body), res.status, res.body.identifier]).toEqual([
+        JSON.stringify(body),
+        status,
+        identifier,
+      ]);
+      expect(res.body.message.length).toBeGreaterThan(5);
+    }
+    expect((await idenfy.status('1b7f4a8e-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await idenfy.post('status', {})).body.identifier).toBe('MISSING_VALUE');
+    expect(
+      (await idenfy.process({ authToken: 'not-a-token-of-ours', images: { FRONT: 'AAAA' } })).body.identifier,
+    ).toBe('TOKEN_NOT_VALID');
+    const t = (await idenfy.token({ clientId: 'user-bad-images' })).body;
+    expect((await idenfy.process({ authToken: t.authToken, images: { FACE: 'AAAA' } })).body.identifier).toBe(
+      'MISSING_VALUE',
+    );
+    expect(
+      (await idenfy.process({ authToken: t.authToken, images: { SELFIE: 'AAAA' } })).body.identifier,
+    ).toBe('BAD_VALUE');
+    const notImage = await idenfy.process({
+      authToken: t.authToken,
+      images: { FRONT: Buffer.from('hello').toString('base64') },
+    });
+    expect(notImage.status).toBe(400);
+    expect(notImage.body.identifier).toBe('BAD_VALUE');
+    // Nothing was lost: the token still works.
+    expect((await idenfy.status(t.scanRef)).body.status).toBe('ACTIVE');
+  });
+
+  it('maps the check switches onto a variant of the default workflow, reused for the same switches', async () => {
+    const options = {
+      checkAml: true,
+      checkIpProxy: true,
+      checkDuplicateFaces: true,
+      checkFaceBlacklist: false,
+      ageLimit: 21,
+      country: ['EE', 'LV'],
+      documents: ['PASSPORT', 'ID_CARD'],
+    };
+    const a = await idenfy.token({ clientId: 'switches-1', ...options });
+    const b = await idenfy.token({ clientId: 'switches-2', ...options });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const sessions = await server.api.json('GET', '/v1/sessions?limit=100');
+    const wf = (clientId: string) =>
+      sessions.body.data.find((s: { vendorData: string }) => s.vendorData === clientId).workflowId;
+    expect(wf('switches-1')).toBe(wf('switches-2'));
+    const workflow = await server.api.json('GET', `/v1/workflows/${wf('switches-1')}`);
+    expect(workflow.body.isDefault).toBe(false);
+    const checks = workflow.body.checks as {
+      type: string;
+      config: Record<string, unknown>;
+      reasonActions?: unknown;
+    }[];
+    expect(checks.map((c) => c.type)).toEqual([
+      'image-quality',
+      'document',
+      'aml',
+      'ip-risk',
+      'face-duplicates',
+    ]);
+    expect(checks[1]!.config).toMatchObject({
+      minAge: 21,
+      acceptedCountries: ['EST', 'LVA'],
+      acceptedTypes: ['passport', 'id_card'],
+    });
+    expect(checks[4]!.reasonActions).toEqual({ FACE_BLOCKLISTED: 'none' });
+    // Without switches the default workflow runs.
+    await idenfy.token({ clientId: 'no-switches' });
+    const all = await server.api.json('GET', '/v1/sessions?vendorData=no-switches');
+    const defaults = await server.api.json('GET', '/v1/workflows');
+    const def = defaults.body.data.find((w: { isDefault: boolean }) => w.isDefault);
+    expect(all.body.data[0].workflowId).toBe(def.id);
+  });
+});
+
+describe.each(await testDialects())('iDenfy dummy results in test mode, on %s', (dialect) => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let credential: Awaited<ReturnType<typeof issueCredential>>;
+  let idenfy: ReturnType<typeof idenfyClient>;
+
+  beforeAll(async () => {
+    server = await startTestServer(dialect, { OPENIDV_TEST_MODE: 'true' });
+    receiver = await startReceiver();
+    credential = await issueCredential(server, receiver.url);
+    idenfy = idenfyClient(
+      credential.baseUrl.replace('localhost', '127.0.0.1'),
+      credential.key,
+      credential.secret,
+    );
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await server?.close();
+  });
+
+  it('sends the requested result by signed webhook without running checks', async () => {
+    const wanted: [string, string, boolean][] = [
+      ['APPROVED', 'APPROVED', true],
+      ['DENIED', 'DENIED', true],
+      ['SUSPECTED', 'SUSPECTED', false],
+      ['EXPIRED', 'EXPIRED', true],
+    ];
+    const refs: string[] = [];
+    for (const [dummyStatus] of wanted) {
+      const res = await idenfy.token({ clientId: `dummy-${dummyStatus}`, dummyStatus });
+      expect(res.status).toBe(201);
+      refs.push(res.body.scanRef);
+    }
+    const hooks = await waitFor(
+      async () => {
+        const got = refs.map((r) => (receiver.received as Hook[]).find((h) => ijson(h).scanRef === r));
+        return got.every(Boolean) && (got as Hook[]);
+      },
+      20_000,
+      'the dummy webhooks',
+    );
+    hooks.forEach((h, i) => {
+      const [, overall, final] = wanted[i]!;
+      expect(isValidIdenfyWebhook(h.body, h.headers['idenfy-signature'] as string, credential.secret)).toBe(
+        true,
+      );
+      expect([ijson(h).clientId, ijson(h).status.overall, ijson(h).final]).toEqual([
+        `dummy-${wanted[i]![0]}`,
+        overall,
+        final,
+      ]);
+      expect(ijson(h).status.autoDocument).toBeNull();
+    });
+    expect((await idenfy.status(refs[1]!)).body.status).toBe('DENIED');
+
+    // SUSPECTED is not final: a reviewer's approval follows as iDenfy's manual result.
+    const listed = await server.api.json('GET', '/v1/sessions?vendorData=dummy-SUSPECTED');
+    const reviewed = await server.api.json('POST', `/v1/sessions/${listed.body.data[0].id}/review`, {
+      decision: 'approved',
+    });
+    expect(reviewed.status).toBe(200);
+    const manual = await waitFor(
+      async () => (receiver.received as Hook[]).filter((h) => ijson(h).scanRef === refs[2])[1],
+      20_000,
+      'the manual result',
+    );
+    expect(
+      isValidIdenfyWebhook(manual.body, manual.headers['idenfy-signature'] as string, credential.secret),
+    ).toBe(true);
+    expect(ijson(manual)).toMatchObject({
+      final: true,
+      status: { overall: 'APPROVED', manualDocument: 'DOC_VALIDATED', manualFace: 'FACE_MATCH' },
+      data: { manuallyDataChanged: true },
+    });
+  });
+});
