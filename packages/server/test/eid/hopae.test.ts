@@ -55,7 +55,9 @@ describe.each(await testDialects())('Hopae Connect dialect (%s)', (dialect) => {
     expect(w.status).toBe(201);
     const c = await server.api.json('POST', '/v1/dialect-credentials', { name: 'hopae', dialect: 'hopae' });
     expect(c.status).toBe(201);
-    hopae = hopaeClient(`${base}/compat/hopae/connect/v1`, c.body.key, c.body.secret);
+    // The base URL openidv prints replaces Hopae's https://sandbox.api.hopae.com/connect/v1 as it is.
+    expect(c.body.baseUrl).toBe(`${base}/compat/hopae/connect/v1`);
+    hopae = hopaeClient(c.body.baseUrl, c.body.key, c.body.secret);
   });
   afterAll(async () => {
     await idp?.close();
