@@ -2,8 +2,8 @@ import { ensureConsoleBuilt } from '@openidv/console/build';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, chromiumAvailable, DESKTOP, launchChromium, screenshot } from '../console/browser.ts';
-import { startTestServer } from '../support/harness.ts';
-import { startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { startTestServer, waitFor } from '../support/harness.ts';
+import { signIn, startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 
 describe.skipIf(!chromiumAvailable())('eID providers in the console', { timeout: 120_000 }, () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -14,7 +14,7 @@ describe.skipIf(!chromiumAvailable())('eID providers in the console', { timeout:
   beforeAll(async () => {
     await ensureConsoleBuilt();
     server = await startTestServer('sqlite');
-    idp = await startTestProvider(() => `${server.api.base}/eid/callback`);
+    idp = await startTestProvider(() => `${server.config.publicUrl}/eid/callback`);
     await server.api.json('POST', '/v1/staff', { email: 'admin@example.com', password, role: 'admin' });
     browser = await launchChromium();
   }, 120_000);
@@ -66,6 +66,28 @@ describe.skipIf(!chromiumAvailable())('eID providers in the console', { timeout:
     await page.getByLabel('Client secret').fill('y');
     await page.getByRole('button', { name: 'Add provider' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/could not be read/);
+
+    // A session verified through the provider shows where the person came from in its case view.
+    await page.getByRole('button', { name: 'Enable Smart-ID' }).click();
+    await page.getByRole('button', { name: 'Disable Smart-ID' }).waitFor();
+    const w = await server.api.json('POST', '/v1/workflows', {
+      name: 'eID',
+      checks: [{ type: 'eid', config: {} }],
+    });
+    const s = await server.api.json('POST', '/v1/sessions', { workflowId: w.body.id });
+    const publicBase = server.config.publicUrl;
+    const back = await signIn(
+      `${publicBase}${new URL(s.body.url).pathname}/eid/smartid/start`,
+      '19900101-1234',
+    );
+    expect(back.searchParams.get('eid')).toBe('done');
+    await waitFor(async () => (await server.api.json('GET', `/v1/sessions/${s.body.id}`)).body.decidedAt);
+    await page.goto(`${server.api.base}/console/sessions/${s.body.id}`);
+    await page.getByRole('heading', { name: 'Verified by eID' }).waitFor();
+    await page.getByText(idp.issuer, { exact: true }).waitFor();
+    await screenshot(page, 'eid-case');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goto(`${server.api.base}/console/eid-providers`);
 
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Remove Smart-ID' }).click();
