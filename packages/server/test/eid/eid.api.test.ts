@@ -288,6 +288,25 @@ describe.each(await testDialects())('eID over OpenID Connect (%s)', (dialect) =>
     expect(d.provenance).toMatchObject({ channel: 'push', levelOfAssurance: 'high', provider: 'bankidse' });
   });
 
+  it('completes a push once when the journey and an API client poll at the same time', async () => {
+    const s = await session();
+    const r = await server.api.json('POST', `/v1/sessions/${s.id}/eid/bankidse/push`, { loginHint: HIGH });
+    await waitFor(async () => idp.pendingPush().includes(HIGH));
+    await idp.answerPush(HIGH, true);
+    const id = r.body.signIn.id as string;
+    await Promise.all([
+      server.api.json('GET', `/v1/sessions/${s.id}/eid/sign-ins/${id}`),
+      fetch(`${base}/j/${s.token}/api/eid/sign-ins/${id}`),
+      server.api.json('GET', `/v1/sessions/${s.id}/eid/sign-ins/${id}`),
+    ]);
+    const done = await waitFor(async () => {
+      const p = await server.api.json('GET', `/v1/sessions/${s.id}/eid/sign-ins/${id}`);
+      return p.body.status !== 'pending' && p.body;
+    });
+    expect(done, JSON.stringify(done)).toMatchObject({ status: 'completed' });
+    expect((await decision(s.id)).status).toBe('approved');
+  });
+
   it('records a push refused in the app as cancelled', async () => {
     const s = await session();
     const r = await server.api.json('POST', `/v1/sessions/${s.id}/eid/bankidse/push`, { loginHint: HIGH });

@@ -258,6 +258,28 @@ export async function pollPush(platform: Platform, session: Session, transaction
     throw new DomainError('NOT_FOUND', `No push sign-in ${transactionId} for this session.`);
   }
   if (txn.status !== 'pending') return { transaction: txn, session };
+  // One token request per sign-in at a time: a provider that sees its grant redeemed twice revokes the tokens
+  // (oidc-provider does), which would fail a sign-in the person just confirmed. Concurrent pollers wait for the
+  // one in flight and then read its outcome.
+  const running = pushPolls.get(txn.id);
+  if (running) {
+    await running.catch(() => {});
+    const now = (await identityProviders.findTransaction(platform.database.db, txn.id)) ?? txn;
+    return { transaction: now, session };
+  }
+  const poll = pollOnce(platform, session, txn);
+  pushPolls.set(txn.id, poll);
+  try {
+    return await poll;
+  } finally {
+    pushPolls.delete(txn.id);
+  }
+}
+
+/** Push polls in flight in this process, by sign-in. */
+const pushPolls = new Map<string, Promise<unknown>>();
+
+async function pollOnce(platform: Platform, session: Session, txn: EidTransactionRow) {
   await refuseIfExpired(platform, txn);
   const provider = await providerOf(platform, txn);
   const config = await configFor(platform, provider);
@@ -268,6 +290,13 @@ export async function pollPush(platform: Platform, session: Session, transaction
   } catch (e) {
     if (e instanceof oidc.ResponseBodyError && ['authorization_pending', 'slow_down'].includes(e.error)) {
       return { transaction: txn, session };
+    }
+    // Two pollers at once (the journey and an API client): the provider hands the tokens out once, and the
+    // other poll gets invalid_grant. That poll must not fail a sign-in the first is completing; expiry ends
+    // one that is really stuck.
+    if (e instanceof oidc.ResponseBodyError && e.error === 'invalid_grant') {
+      const now = await identityProviders.findTransaction(platform.database.db, txn.id);
+      return { transaction: now ?? txn, session };
     }
     return guarded(platform, txn, provider, () => Promise.reject(e));
   }
