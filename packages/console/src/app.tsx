@@ -8,6 +8,7 @@ import { BlocklistsPage } from './pages/blocklists.tsx';
 import { BrandingPage } from './pages/branding.tsx';
 import { CasePage } from './pages/case.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
+import { EidProvidersPage } from './pages/eid-providers.tsx';
 import { KeysPage } from './pages/keys.tsx';
 import { PeoplePage, PersonPage } from './pages/people.tsx';
 import { QuestionnairesPage } from './pages/questionnaires.tsx';
@@ -32,6 +33,7 @@ const NAV: { path: string; label: string; role: Role }[] = [
   { path: '/questionnaires', label: 'Questionnaires', role: 'viewer' },
   { path: '/blocklists', label: 'Blocklists', role: 'viewer' },
   { path: '/keys', label: 'API keys', role: 'admin' },
+  { path: '/eid-providers', label: 'eID providers', role: 'admin' },
   { path: '/webhooks', label: 'Webhooks', role: 'admin' },
   { path: '/staff', label: 'Staff', role: 'admin' },
   { path: '/branding', label: 'Branding', role: 'admin' },
@@ -160,6 +162,12 @@ function Route({ path, me }: { path: string; me: Me }) {
     return (
       <Guard me={me} need="admin">
         <KeysPage />
+      </Guard>
+    );
+  if (path === '/eid-providers')
+    return (
+      <Guard me={me} need="admin">
+        <EidProvidersPage />
       </Guard>
     );
   if (path === '/webhooks')

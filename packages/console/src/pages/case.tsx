@@ -201,6 +201,26 @@ export function CasePage({ id, me }: { id: string; me: Me }) {
           <h2>Extracted data</h2>
           <Extracted title="Person" fields={d.extracted.person} />
           <Extracted title="Document" fields={d.extracted.document} />
+          {d.provenance && (
+            <>
+              <h3>Verified by eID</h3>
+              <KeyValues
+                value={{
+                  provider: d.provenance.provider,
+                  issuer: d.provenance.issuer,
+                  channel: d.provenance.channel,
+                  'authenticated at': when(d.provenance.authenticatedAt),
+                  'level of assurance': d.provenance.levelOfAssurance,
+                  ...(d.provenance.acr && { acr: d.provenance.acr }),
+                }}
+                empty=""
+              />
+              <p class="muted">
+                The provider's signed ID token is kept as evidence:{' '}
+                <code>GET /v1/sessions/{s.id}/evidence</code>.
+              </p>
+            </>
+          )}
           {d.riskLabels.length > 0 && (
             <>
               <h3>Risk labels</h3>

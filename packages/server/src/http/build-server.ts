@@ -6,6 +6,7 @@ import { DomainError, ERROR_CODES, newId } from '@openidv/domain';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import { diditRoutes } from '../dialects/didit/routes.ts';
+import { hopaeRoutes } from '../dialects/hopae/routes.ts';
 import { idenfyRoutes } from '../dialects/idenfy/routes.ts';
 import { veriffRoutes } from '../dialects/veriff/routes.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -128,7 +129,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   opsRoutes(app, platform);
   await journeyRoutes(app, platform);
   consoleRoutes(app);
-  eidPublicRoutes(app, platform);
+  await app.register(async (eid) => eidPublicRoutes(eid, platform));
 
   await app.register(
     async (v1) => {
@@ -180,6 +181,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   // Vendor dialects: each under its own prefix, with the vendor's auth, shapes and errors (docs/compat/).
   await app.register(async (compat) => veriffRoutes(compat, platform), { prefix: '/compat/veriff' });
   await app.register(async (compat) => diditRoutes(compat, platform), { prefix: '/compat/didit' });
+  await app.register(async (compat) => hopaeRoutes(compat, platform), { prefix: '/compat/hopae' });
   await app.register(async (compat) => idenfyRoutes(compat, platform), { prefix: '/compat/idenfy' });
   return app;
 }

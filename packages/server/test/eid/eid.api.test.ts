@@ -2,7 +2,7 @@ import { testDialects } from '@openidv/storage/testing';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitFor } from '../support/harness.ts';
-import { startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { signIn, startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
@@ -11,57 +11,6 @@ type Json = Record<string, any>;
 const HIGH = '19900101-1234';
 const LOW = '19800505-5555';
 const NO_BIRTHDATE = '19700707-7777';
-
-/**
- * A browser without a browser: follows redirects with a cookie jar, and signs in on the test provider's login
- * page with the given personal code (or cancels there).
- */
-async function signIn(startUrl: string, personalCode: string | 'cancel'): Promise<URL> {
-  const jar = new Map<string, string>();
-  let url = startUrl;
-  let method = 'GET';
-  let body: string | undefined;
-  for (let hops = 0; hops < 20; hops++) {
-    const u = new URL(url);
-    const cookie = [...jar]
-      .filter(([k]) => k.startsWith(`${u.host}|`))
-      .map(([k, v]) => `${k.split('|')[1]}=${v}`);
-    const res = await fetch(url, {
-      method,
-      redirect: 'manual',
-      headers: {
-        ...(cookie.length && { cookie: cookie.join('; ') }),
-        ...(body && { 'content-type': 'application/x-www-form-urlencoded' }),
-      },
-      ...(body && { body }),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const [k, ...v] = pair!.split('=');
-      jar.set(`${u.host}|${k}`, v.join('='));
-    }
-    method = 'GET';
-    body = undefined;
-    const location = res.headers.get('location');
-    if (location) {
-      const next = new URL(location, url);
-      if (next.pathname.startsWith('/j/')) return next;
-      url = next.href;
-      continue;
-    }
-    const html = await res.text();
-    const m = /action="(\/interaction\/[^"]+\/login)"/.exec(html);
-    if (!m) throw new Error(`unexpected page ${res.status} at ${url}: ${html.slice(0, 300)}`);
-    method = 'POST';
-    if (personalCode === 'cancel') {
-      url = new URL(m[1]!.replace(/\/login$/, '/cancel'), url).href;
-    } else {
-      url = new URL(m[1]!, url).href;
-      body = new URLSearchParams({ personalCode }).toString();
-    }
-  }
-  throw new Error('too many redirects');
-}
 
 describe.each(await testDialects())('eID over OpenID Connect (%s)', (dialect) => {
   let server: Server;
@@ -214,6 +163,32 @@ describe.each(await testDialects())('eID over OpenID Connect (%s)', (dialect) =>
       },
     );
     expect(verified.payload.sub).toBe(HIGH);
+
+    // Erasing the session erases the evidence with it.
+    expect((await server.api.request('DELETE', `/v1/sessions/${s.id}`)).status).toBe(204);
+    expect((await server.api.json('GET', `/v1/sessions/${s.id}/evidence`)).body.data).toEqual([]);
+  });
+
+  it('authenticates at the token endpoint with private_key_jwt when configured so', async () => {
+    const p = await server.api.json('POST', '/v1/identity-providers', {
+      providerId: 'keyid',
+      name: 'Key ID',
+      issuer: idp.issuer,
+      clientId: idp.keyClient.clientId,
+      clientAuth: 'private_key_jwt',
+      privateKeyJwk: idp.keyClient.privateKeyJwk,
+      levelOfAssurance: 'high',
+    });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    expect(JSON.stringify(p.body)).not.toContain(String(idp.keyClient.privateKeyJwk.d));
+    const w = await server.api.json('POST', '/v1/workflows', {
+      name: 'key id',
+      checks: [{ type: 'eid', config: { providers: ['keyid'] } }],
+    });
+    const s = await session({ workflowId: w.body.id });
+    const back = await signIn(`${base}/j/${s.token}/eid/keyid/start`, HIGH);
+    expect(back.searchParams.get('eid')).toBe('done');
+    await server.api.json('DELETE', '/v1/identity-providers/keyid');
   });
 
   it("compares the verified person with the expected one, with the document check's reason codes", async () => {
@@ -237,6 +212,19 @@ describe.each(await testDialects())('eID over OpenID Connect (%s)', (dialect) =>
     const again = await fetch(callback, { redirect: 'manual' });
     expect(new URL(again.headers.get('location')!).searchParams.get('eid')).toBe('EID_EXPIRED');
     expect((await decision(s.id)).status).toBe('approved');
+  });
+
+  it('refuses a callback finished in another browser than the one that started the sign-in', async () => {
+    const s = await session();
+    // The journey's start link binds the sign-in to the starting browser with a cookie; a forwarded
+    // authorization link finished elsewhere arrives without it.
+    const callback = await signInUntilCallback(journeyStart(s.token), HIGH);
+    const elsewhere = await fetch(callback, { redirect: 'manual' });
+    expect(new URL(elsewhere.headers.get('location')!).searchParams.get('eid')).toBe(
+      'EID_VERIFICATION_FAILED',
+    );
+    const d = await server.api.json('GET', `/v1/sessions/${s.id}/decision`);
+    expect(d.body.status).toBe('pending');
   });
 
   for (const tamper of ['signature', 'issuer', 'audience', 'expired'] as const) {
@@ -298,6 +286,25 @@ describe.each(await testDialects())('eID over OpenID Connect (%s)', (dialect) =>
     const d = await decision(s.id);
     expect(d.status).toBe('approved');
     expect(d.provenance).toMatchObject({ channel: 'push', levelOfAssurance: 'high', provider: 'bankidse' });
+  });
+
+  it('completes a push once when the journey and an API client poll at the same time', async () => {
+    const s = await session();
+    const r = await server.api.json('POST', `/v1/sessions/${s.id}/eid/bankidse/push`, { loginHint: HIGH });
+    await waitFor(async () => idp.pendingPush().includes(HIGH));
+    await idp.answerPush(HIGH, true);
+    const id = r.body.signIn.id as string;
+    await Promise.all([
+      server.api.json('GET', `/v1/sessions/${s.id}/eid/sign-ins/${id}`),
+      fetch(`${base}/j/${s.token}/api/eid/sign-ins/${id}`),
+      server.api.json('GET', `/v1/sessions/${s.id}/eid/sign-ins/${id}`),
+    ]);
+    const done = await waitFor(async () => {
+      const p = await server.api.json('GET', `/v1/sessions/${s.id}/eid/sign-ins/${id}`);
+      return p.body.status !== 'pending' && p.body;
+    });
+    expect(done, JSON.stringify(done)).toMatchObject({ status: 'completed' });
+    expect((await decision(s.id)).status).toBe('approved');
   });
 
   it('records a push refused in the app as cancelled', async () => {

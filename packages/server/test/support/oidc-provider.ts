@@ -33,8 +33,15 @@ export interface TestProvider {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /** A second client that authenticates with private_key_jwt: its id and private key (JWK). */
+  keyClient: { clientId: string; privateKeyJwk: JWK };
   /** Makes the next token responses carry a spoiled ID token (null: honest again). */
   tamper(mode: Tamper): void;
+  /**
+   * Rotates the signing key: a new key is published in the JWKS and signs every ID token from now on, as a
+   * provider does when it rolls its keys.
+   */
+  rotateKeys(): Promise<void>;
   /** Push (CIBA) requests waiting for the person to confirm in their app. */
   pendingPush(): string[];
   /** The person confirms (or refuses) the push request in their app. */
@@ -54,6 +61,8 @@ export async function startTestProvider(
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
   const rogue = (await generateKeyPair('RS256', { extractable: true })).privateKey;
   let tamper: Tamper = null;
+  let rotated: { key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; publicJwk: JWK } | null =
+    null;
   const pushes = new Map<string, { request: unknown; accountId: string }>();
   let provider!: Provider;
   const server: Server = createServer((req, res) => handle(req, res));
@@ -61,6 +70,11 @@ export async function startTestProvider(
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientId = 'openidv-test';
   const clientSecret = 'a-long-client-secret-for-the-test-provider';
+  const clientKeys = await generateKeyPair('ES256', { extractable: true });
+  const keyClient = {
+    clientId: 'openidv-test-pkjwt',
+    privateKeyJwk: { ...(await exportJWK(clientKeys.privateKey)), kid: 'client-key-1', alg: 'ES256' },
+  };
 
   provider = new Provider(issuer, {
     clients: [
@@ -71,6 +85,19 @@ export async function startTestProvider(
         grant_types: ['authorization_code', 'urn:openid:params:grant-type:ciba'],
         response_types: ['code'],
         backchannel_token_delivery_mode: 'poll',
+      },
+      {
+        client_id: keyClient.clientId,
+        redirect_uris: ['http://localhost/placeholder'],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'ES256',
+        jwks: {
+          keys: [
+            { ...(await exportJWK(clientKeys.publicKey)), kid: 'client-key-1', alg: 'ES256', use: 'sig' },
+          ],
+        },
       },
     ],
     jwks: { keys: [jwk] },
@@ -105,30 +132,40 @@ export async function startTestProvider(
     pkce: { required: () => true },
     // Loopback http in tests only.
     ttl: {
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
       IdToken: 600,
       AccessToken: 600,
       AuthorizationCode: 60,
       BackchannelAuthenticationRequest: options.pushTtlSeconds ?? 120,
     },
   } as ConstructorParameters<typeof Provider>[1]);
-  const client = await provider.Client.find(clientId);
   // The redirect URI is only known once openidv listens.
-  (client as unknown as { redirectUris: string[] }).redirectUris = [redirectUri()];
+  for (const id of [clientId, keyClient.clientId]) {
+    const client = await provider.Client.find(id);
+    (client as unknown as { redirectUris: string[] }).redirectUris = [redirectUri()];
+  }
   const callback = provider.callback();
 
   async function resign(body: string): Promise<string> {
     const json = JSON.parse(body) as { id_token?: string };
-    if (!json.id_token || !tamper) return body;
+    if (!json.id_token || (!tamper && !rotated)) return body;
     const claims = decodeJwt(json.id_token);
     const now = Math.floor(Date.now() / 1000);
     if (tamper === 'issuer') claims.iss = 'http://127.0.0.1:1/another-issuer';
     if (tamper === 'audience') claims.aud = 'somebody-else';
     if (tamper === 'expired') Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
-    const key = tamper === 'signature' ? rogue : privateKey;
+    const key = tamper === 'signature' ? rogue : (rotated?.key ?? privateKey);
     json.id_token = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'RS256', kid: 'test-key-1', typ: 'JWT' })
+      .setProtectedHeader({ alg: 'RS256', kid: rotated ? 'test-key-2' : 'test-key-1', typ: 'JWT' })
       .sign(key);
     return JSON.stringify(json);
+  }
+
+  async function publishRotated(body: string): Promise<string> {
+    const jwks = JSON.parse(body) as { keys: JWK[] };
+    return JSON.stringify({ keys: [rotated!.publicJwk, ...jwks.keys] });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -136,10 +173,11 @@ export async function startTestProvider(
     try {
       const m = /^\/interaction\/([^/]+)(\/(login|cancel))?$/.exec(url.pathname);
       if (m) return await interaction(req, res, m[3]);
-      if (url.pathname === '/token' && tamper) {
+      if ((url.pathname === '/token' && (tamper || rotated)) || (url.pathname === '/jwks' && rotated)) {
+        const rewrite = url.pathname === '/jwks' ? publishRotated : resign;
         const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
         (res as unknown as { end: (chunk?: unknown) => void }).end = (chunk?: unknown) => {
-          resign(String(chunk ?? '')).then((b) => {
+          rewrite(String(chunk ?? '')).then((b) => {
             res.setHeader('content-length', Buffer.byteLength(b));
             end(b);
           });
@@ -186,7 +224,10 @@ export async function startTestProvider(
       );
     }
     if (details.prompt.name === 'consent') {
-      const grant = new provider.Grant({ accountId: details.session!.accountId, clientId });
+      const grant = new provider.Grant({
+        accountId: details.session!.accountId,
+        clientId: details.params.client_id as string,
+      });
       const d = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
       if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
       if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
@@ -211,8 +252,16 @@ export async function startTestProvider(
     issuer,
     clientId,
     clientSecret,
+    keyClient,
     tamper: (mode) => {
       tamper = mode;
+    },
+    async rotateKeys() {
+      const pair = await generateKeyPair('RS256', { extractable: true });
+      rotated = {
+        key: pair.privateKey,
+        publicJwk: { ...(await exportJWK(pair.publicKey)), kid: 'test-key-2', alg: 'RS256', use: 'sig' },
+      };
     },
     pendingPush: () => [...pushes.keys()],
     async answerPush(loginHint, accept) {
@@ -235,4 +284,55 @@ export async function startTestProvider(
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/**
+ * A browser without a browser: follows redirects with a cookie jar, and signs in on the test provider's login
+ * page with the given personal code (or cancels there).
+ */
+export async function signIn(startUrl: string, personalCode: string | 'cancel'): Promise<URL> {
+  const jar = new Map<string, string>();
+  let url = startUrl;
+  let method = 'GET';
+  let body: string | undefined;
+  for (let hops = 0; hops < 20; hops++) {
+    const u = new URL(url);
+    const cookie = [...jar]
+      .filter(([k]) => k.startsWith(`${u.host}|`))
+      .map(([k, v]) => `${k.split('|')[1]}=${v}`);
+    const res = await fetch(url, {
+      method,
+      redirect: 'manual',
+      headers: {
+        ...(cookie.length && { cookie: cookie.join('; ') }),
+        ...(body && { 'content-type': 'application/x-www-form-urlencoded' }),
+      },
+      ...(body && { body }),
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [k, ...v] = pair!.split('=');
+      jar.set(`${u.host}|${k}`, v.join('='));
+    }
+    method = 'GET';
+    body = undefined;
+    const location = res.headers.get('location');
+    if (location) {
+      const next = new URL(location, url);
+      if (next.pathname.startsWith('/j/')) return next;
+      url = next.href;
+      continue;
+    }
+    const html = await res.text();
+    const m = /action="(\/interaction\/[^"]+\/login)"/.exec(html);
+    if (!m) throw new Error(`unexpected page ${res.status} at ${url}: ${html.slice(0, 300)}`);
+    method = 'POST';
+    if (personalCode === 'cancel') {
+      url = new URL(m[1]!.replace(/\/login$/, '/cancel'), url).href;
+    } else {
+      url = new URL(m[1]!, url).href;
+      body = new URLSearchParams({ personalCode }).toString();
+    }
+  }
+  throw new Error('too many redirects');
 }

@@ -86,7 +86,8 @@ export async function createDialectCredential(
 }
 
 export function dialectBaseUrl(platform: Platform, dialect: DialectName): string {
-  return `${platform.config.publicUrl}/compat/${dialect}`;
+  // Hopae's base URL already ends in the API version (https://sandbox.api.hopae.com/connect/v1).
+  return `${platform.config.publicUrl}/compat/${dialect}${dialect === 'hopae' ? '/connect/v1' : ''}`;
 }
 
 export function presentCredential(platform: Platform, c: DialectCredentialRow, webhookUrl: string | null) {

@@ -5,145 +5,31 @@ import {
   DomainError,
   EID_PERSON_FIELDS,
   type EidChannel,
-  type EidPersonField,
-  type EidRequirements,
   type EidVerification,
   type EidVerifiedPerson,
-  LEVELS_OF_ASSURANCE,
-  type LevelOfAssurance,
   levelForAcr,
   meetsLevel,
   newId,
   type Session,
-  type WorkflowDefinition,
 } from '@openidv/domain';
 import {
   type EidTransactionRow,
   type IdentityProviderRow,
   identityProviders,
   sessions,
-  workflows,
 } from '@openidv/storage';
 import * as oidc from 'openid-client';
 import type { Platform } from '../../platform/platform.ts';
 import { changeSessionStatus } from '../sessions/change-session-status.ts';
 import { openAttemptIfResubmitting } from '../sessions/open-attempt.ts';
 import { markStartedInTx } from '../sessions/start-session.ts';
+import { sealResult } from './eid-evidence.ts';
+import { eidOffer } from './eid-offer.ts';
 import { configFor, eidRedirectUri, providerError } from './oidc-clients.ts';
 
 /** How long the applicant has to finish at the provider. */
 const SIGN_IN_TTL_MS = 10 * 60_000;
 const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
-
-interface EidStepConfig {
-  providers: string[];
-  minimumLevelOfAssurance?: LevelOfAssurance;
-  fallbackToDocument: boolean;
-}
-
-/** The workflow's eID step, if it offers eID at all. */
-export function eidStep(workflow: WorkflowDefinition): EidStepConfig | undefined {
-  const step = workflow.checks.find((c) => c.type === 'eid');
-  if (!step) return undefined;
-  const c = step.config as Partial<EidStepConfig>;
-  return {
-    providers: c.providers ?? [],
-    fallbackToDocument: c.fallbackToDocument ?? true,
-    ...(c.minimumLevelOfAssurance && { minimumLevelOfAssurance: c.minimumLevelOfAssurance }),
-  };
-}
-
-function higher(a: LevelOfAssurance | undefined, b: LevelOfAssurance | undefined) {
-  if (!a) return b;
-  if (!b) return a;
-  return LEVELS_OF_ASSURANCE.indexOf(a) >= LEVELS_OF_ASSURANCE.indexOf(b) ? a : b;
-}
-
-export interface EidOffer {
-  providers: IdentityProviderRow[];
-  minimumLevelOfAssurance: LevelOfAssurance | undefined;
-  requestedClaims: EidPersonField[];
-  fallbackToDocument: boolean;
-}
-
-/** The providers a session may use: enabled, allowed by its workflow and its own requirements, and strong enough. */
-async function offer(
-  platform: Platform,
-  applicationId: string,
-  workflow: WorkflowDefinition,
-  req: EidRequirements | undefined,
-): Promise<EidOffer | undefined> {
-  const step = eidStep(workflow);
-  if (!step) return undefined;
-  const minimum = higher(step.minimumLevelOfAssurance, req?.minimumLevelOfAssurance);
-  const all = await identityProviders.listProviders(platform.database.db, applicationId);
-  const providers = all.filter(
-    (p) =>
-      p.enabled &&
-      (!step.providers.length || step.providers.includes(p.providerId)) &&
-      (!req?.providers || req.providers.includes(p.providerId)) &&
-      meetsLevel(p.levelOfAssurance, minimum),
-  );
-  return {
-    providers,
-    minimumLevelOfAssurance: minimum,
-    requestedClaims: req?.requestedClaims ?? [...DEFAULT_REQUESTED_CLAIMS],
-    // A fallback needs somewhere to fall back to.
-    fallbackToDocument: step.fallbackToDocument && workflow.checks.some((c) => c.type === 'document'),
-  };
-}
-
-/**
- * At session creation: eID requirements must be satisfiable by the workflow's providers, so the business hears of
- * a mistake now rather than the applicant later.
- */
-export async function assertEidRequirements(
-  platform: Platform,
-  applicationId: string,
-  workflow: WorkflowDefinition,
-  req: EidRequirements,
-): Promise<void> {
-  const step = eidStep(workflow);
-  if (!step) {
-    throw new DomainError('EID_PROVIDER_NOT_ENABLED', `The workflow "${workflow.name}" offers no eID step.`);
-  }
-  const all = await identityProviders.listProviders(platform.database.db, applicationId);
-  const allowed = all.filter(
-    (p) => p.enabled && (!step.providers.length || step.providers.includes(p.providerId)),
-  );
-  for (const id of req.providers ?? []) {
-    if (!allowed.some((p) => p.providerId === id)) {
-      throw new DomainError(
-        'EID_PROVIDER_NOT_ENABLED',
-        `The identity provider "${id}" is not enabled for this application's workflow.`,
-      );
-    }
-  }
-  const candidates = allowed.filter((p) => !req.providers || req.providers.includes(p.providerId));
-  const minimum = higher(step.minimumLevelOfAssurance, req.minimumLevelOfAssurance);
-  const weak = candidates.filter((p) => !meetsLevel(p.levelOfAssurance, minimum));
-  if (req.providers && weak.length) {
-    throw new DomainError(
-      'EID_LEVEL_UNREACHABLE',
-      `${weak.map((p) => `"${p.providerId}" reaches at most "${p.levelOfAssurance}"`).join(', ')}; the session asks for "${minimum}".`,
-    );
-  }
-  if (!candidates.some((p) => meetsLevel(p.levelOfAssurance, minimum))) {
-    throw new DomainError(
-      'EID_LEVEL_UNREACHABLE',
-      `No enabled identity provider reaches the level of assurance "${minimum}".`,
-    );
-  }
-}
-
-export async function eidOffer(platform: Platform, session: Session): Promise<EidOffer | undefined> {
-  const workflow = await workflows.findWorkflowVersion(
-    platform.database.db,
-    session.workflowId,
-    session.workflowVersion,
-  );
-  return workflow && offer(platform, session.applicationId, workflow, session.expected.eid);
-}
 
 async function offeredProvider(
   platform: Platform,
@@ -153,7 +39,7 @@ async function offeredProvider(
 ) {
   const o = await eidOffer(platform, session);
   const provider = o?.providers.find((p) => p.providerId === providerId);
-  if (!o || !provider || !provider.flows.includes(channel)) {
+  if (!o || !provider?.flows.includes(channel)) {
     throw new DomainError(
       'EID_PROVIDER_NOT_ENABLED',
       `The identity provider "${providerId}" is not offered for this session${provider ? ` through ${channel}` : ''}.`,
@@ -175,12 +61,13 @@ function assertOpen(platform: Platform, session: Session) {
 
 const digest = (state: string) => createHash('sha256').update(state).digest('hex');
 const secretsAad = (id: string) => `eid-secrets:${id}`;
-const resultAad = (id: string) => `eid-result:${id}`;
 
 interface Secrets {
   codeVerifier?: string;
   nonce?: string;
   authReqId?: string;
+  /** Digest of the browser binding (a cookie set where the sign-in started); the callback must present it. */
+  binding?: string;
 }
 
 /** Opens the sign-in: the session is started (a new attempt after a resubmission request) and the secrets kept. */
@@ -228,6 +115,12 @@ export async function startRedirect(
   providerId: string,
   channel: 'redirect' | 'qr',
   actor: string,
+  /**
+   * A random value the starting browser keeps (a cookie): the callback is accepted only from that browser, so an
+   * authorization link sent to someone else cannot verify them into this session. Absent when an integrator's
+   * own front end starts the sign-in through the API.
+   */
+  browserBinding?: string,
 ) {
   assertOpen(platform, session);
   const { provider } = await offeredProvider(platform, session, providerId, channel);
@@ -245,13 +138,18 @@ export async function startRedirect(
     ...(provider.acrValues.length && { acr_values: provider.acrValues.join(' ') }),
     ...(session.locale && { ui_locales: session.locale }),
   });
+  const secrets: Secrets = {
+    codeVerifier,
+    nonce,
+    ...(browserBinding && { binding: digest(browserBinding) }),
+  };
   const txn = await openTransaction(
     platform,
     session,
     provider,
     channel,
     state,
-    { codeVerifier, nonce },
+    secrets,
     SIGN_IN_TTL_MS,
     actor,
   );
@@ -304,7 +202,11 @@ export interface SignInOutcome {
 }
 
 /** The provider's redirect back (redirect and QR): checks everything, then submits the session. */
-export async function completeRedirect(platform: Platform, currentUrl: URL): Promise<SignInOutcome> {
+export async function completeRedirect(
+  platform: Platform,
+  currentUrl: URL,
+  browserBinding: string | undefined,
+): Promise<SignInOutcome> {
   const state = currentUrl.searchParams.get('state');
   const txn = state
     ? await identityProviders.findTransactionByState(platform.database.db, digest(state))
@@ -330,6 +232,13 @@ export async function completeRedirect(platform: Platform, currentUrl: URL): Pro
   }
   const provider = await providerOf(platform, txn);
   const secrets = openSecrets(platform, txn);
+  if (secrets.binding && (!browserBinding || digest(browserBinding) !== secrets.binding)) {
+    await fail(platform, txn, 'EID_VERIFICATION_FAILED');
+    throw new DomainError(
+      'EID_VERIFICATION_FAILED',
+      'The sign-in was finished in another browser than the one that started it; start it again on this device.',
+    );
+  }
   const config = await configFor(platform, provider);
   const tokens = await guarded(platform, txn, provider, () =>
     oidc.authorizationCodeGrant(config, currentUrl, {
@@ -349,6 +258,28 @@ export async function pollPush(platform: Platform, session: Session, transaction
     throw new DomainError('NOT_FOUND', `No push sign-in ${transactionId} for this session.`);
   }
   if (txn.status !== 'pending') return { transaction: txn, session };
+  // One token request per sign-in at a time: a provider that sees its grant redeemed twice revokes the tokens
+  // (oidc-provider does), which would fail a sign-in the person just confirmed. Concurrent pollers wait for the
+  // one in flight and then read its outcome.
+  const running = pushPolls.get(txn.id);
+  if (running) {
+    await running.catch(() => {});
+    const now = (await identityProviders.findTransaction(platform.database.db, txn.id)) ?? txn;
+    return { transaction: now, session };
+  }
+  const poll = pollOnce(platform, session, txn);
+  pushPolls.set(txn.id, poll);
+  try {
+    return await poll;
+  } finally {
+    pushPolls.delete(txn.id);
+  }
+}
+
+/** Push polls in flight in this process, by sign-in. */
+const pushPolls = new Map<string, Promise<unknown>>();
+
+async function pollOnce(platform: Platform, session: Session, txn: EidTransactionRow) {
   await refuseIfExpired(platform, txn);
   const provider = await providerOf(platform, txn);
   const config = await configFor(platform, provider);
@@ -359,6 +290,13 @@ export async function pollPush(platform: Platform, session: Session, transaction
   } catch (e) {
     if (e instanceof oidc.ResponseBodyError && ['authorization_pending', 'slow_down'].includes(e.error)) {
       return { transaction: txn, session };
+    }
+    // Two pollers at once (the journey and an API client): the provider hands the tokens out once, and the
+    // other poll gets invalid_grant. That poll must not fail a sign-in the first is completing; expiry ends
+    // one that is really stuck.
+    if (e instanceof oidc.ResponseBodyError && e.error === 'invalid_grant') {
+      const now = await identityProviders.findTransaction(platform.database.db, txn.id);
+      return { transaction: now ?? txn, session };
     }
     return guarded(platform, txn, provider, () => Promise.reject(e));
   }
@@ -373,7 +311,7 @@ async function loadSession(platform: Platform, txn: EidTransactionRow): Promise<
 
 async function providerOf(platform: Platform, txn: EidTransactionRow) {
   const p = await identityProviders.findProvider(platform.database.db, txn.applicationId, txn.providerId);
-  if (!p || !p.enabled) {
+  if (!p?.enabled) {
     await fail(platform, txn, 'EID_PROVIDER_NOT_ENABLED');
     throw new DomainError(
       'EID_PROVIDER_NOT_ENABLED',
@@ -496,10 +434,11 @@ async function finishVerified(
       subject: idClaims.sub,
     },
   };
-  const resultEnc = platform.envelope.sealString(
-    JSON.stringify({ verification, idToken, jwksUri: config.serverMetadata().jwks_uri ?? null }),
-    resultAad(txn.id),
-  );
+  const resultEnc = sealResult(platform, txn, {
+    verification,
+    idToken,
+    jwksUri: config.serverMetadata().jwks_uri ?? null,
+  });
   const won = await identityProviders.finishTransaction(
     platform.database.db,
     txn.id,
@@ -515,29 +454,6 @@ async function finishVerified(
   };
 }
 
-export interface StoredEidResult {
-  verification: EidVerification;
-  idToken: string;
-  jwksUri: string | null;
-}
-
-export function openResult(platform: Platform, txn: EidTransactionRow): StoredEidResult | undefined {
-  return txn.resultEnc
-    ? (JSON.parse(platform.envelope.openString(txn.resultEnc, resultAad(txn.id))) as StoredEidResult)
-    : undefined;
-}
-
-/** The verified person of an attempt, for the checks. */
-export async function verificationFor(
-  platform: Platform,
-  sessionId: string,
-  attemptId: string,
-): Promise<EidVerification | undefined> {
-  const txns = await identityProviders.listTransactions(platform.database.db, sessionId);
-  const done = txns.find((t) => t.attemptId === attemptId && t.status === 'completed');
-  return done && openResult(platform, done)?.verification;
-}
-
 /** The session a callback belongs to, to send the browser back to its journey whatever happened. */
 export async function sessionOfCallback(platform: Platform, currentUrl: URL): Promise<Session | undefined> {
   const state = currentUrl.searchParams.get('state');
@@ -546,53 +462,4 @@ export async function sessionOfCallback(platform: Platform, currentUrl: URL): Pr
   if (!txn) return undefined;
   const s = await sessions.findSessionById(platform.database.db, txn.sessionId);
   return s && !s.deletedAt ? s : undefined;
-}
-
-/** The evidence of a session's eID sign-ins: each signed ID token, for an auditor to verify again. */
-export async function eidEvidence(platform: Platform, session: Session) {
-  const txns = await identityProviders.listTransactions(platform.database.db, session.id);
-  return txns
-    .filter((t) => t.status === 'completed')
-    .map((t) => {
-      const r = openResult(platform, t)!;
-      return {
-        transactionId: t.id,
-        attemptId: t.attemptId,
-        type: 'id_token' as const,
-        format: 'jwt' as const,
-        idToken: r.idToken,
-        jwksUri: r.jwksUri,
-        provenance: { ...r.verification.provenance } as Record<string, unknown>,
-        createdAt: (t.finishedAt ?? t.createdAt).toISOString(),
-      };
-    });
-}
-
-export function presentTransaction(t: EidTransactionRow) {
-  return {
-    id: t.id,
-    providerId: t.providerId,
-    channel: t.channel as EidChannel,
-    status: t.status,
-    ...(t.errorCode && { errorCode: t.errorCode }),
-    createdAt: t.createdAt.toISOString(),
-    expiresAt: t.expiresAt.toISOString(),
-  };
-}
-
-/** What the journey shows: the providers to choose from, and how the last sign-in ended. */
-export async function journeyEid(platform: Platform, session: Session) {
-  const o = await eidOffer(platform, session);
-  if (!o) return null;
-  const [last] = await identityProviders.listTransactions(platform.database.db, session.id);
-  return {
-    providers: o.providers.map((p) => ({
-      providerId: p.providerId,
-      name: p.name,
-      flows: p.flows,
-      ...(p.loginHintLabel !== undefined && { loginHintLabel: p.loginHintLabel }),
-    })),
-    fallbackToDocument: o.fallbackToDocument,
-    lastSignIn: last ? presentTransaction(last) : null,
-  };
 }

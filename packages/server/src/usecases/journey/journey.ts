@@ -2,7 +2,7 @@ import { DomainError, FINAL_STATUSES, newId, type Session } from '@openidv/domai
 import { applications, media, questionnaires, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { presentBranding } from '../applications/branding.ts';
-import { journeyEid } from '../eid/eid-sign-in.ts';
+import { journeyEid } from '../eid/eid-offer.ts';
 import { sessionQuestionnaire } from '../questionnaires/answer-questionnaire.ts';
 import { changeSessionStatus } from '../sessions/change-session-status.ts';
 import { markStarted } from '../sessions/start-session.ts';

@@ -11,7 +11,7 @@ import {
 import { employment, sessions, workflows } from '@openidv/storage';
 import { z } from 'zod';
 import type { Platform } from '../../platform/platform.ts';
-import { assertEidRequirements } from '../eid/eid-sign-in.ts';
+import { assertEidRequirements } from '../eid/eid-offer.ts';
 import { declarationInput, prepareDeclaration } from '../employment/declaration.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { presentSession } from './present-session.ts';

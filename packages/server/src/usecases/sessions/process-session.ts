@@ -13,7 +13,7 @@ import {
 import { type Executor, jobs, media, sessions, workflows } from '@openidv/storage';
 import type { Platform } from '../../platform/platform.ts';
 import { documentUsesService, recordDocumentUse } from '../documents/document-uses.ts';
-import { verificationFor } from '../eid/eid-sign-in.ts';
+import { verificationFor } from '../eid/eid-evidence.ts';
 import { announceEmploymentResult } from '../employment/announce-result.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { ENROL_FACE_JOB } from '../faces/enrol-face.ts';

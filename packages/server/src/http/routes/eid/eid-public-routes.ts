@@ -1,23 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import fastifyRateLimit from '@fastify/rate-limit';
 import { DomainError, isDomainError } from '@openidv/domain';
 import { identityProviders } from '@openidv/storage';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../../platform/platform.ts';
+import { presentTransaction } from '../../../usecases/eid/eid-evidence.ts';
 import {
   completeRedirect,
   pollPush,
-  presentTransaction,
   sessionOfCallback,
   startPush,
   startRedirect,
 } from '../../../usecases/eid/eid-sign-in.ts';
 import { APPLICANT, findJourneySession } from '../../../usecases/journey/journey.ts';
 import { journeyUrl } from '../../../usecases/sessions/present-session.ts';
+import { readCookie } from '../../auth.ts';
 import { errorResponses } from '../../errors.ts';
 import { eidTransactionSchema } from './session-eid-routes.ts';
 
 const tags = ['Applicant journey (browser)'];
+const BINDING_COOKIE = 'oidv_eid';
 const tokenProvider = z.object({
   token: z.string().min(1).max(64).describe("The session's journey token."),
   provider: z.string().min(1).max(63),
@@ -27,7 +31,22 @@ const tokenProvider = z.object({
  * The browser side of eID: the journey's start links (the QR code on a desktop encodes one) and the provider's
  * redirect back. Authenticated by the journey token, or by the sign-in's `state`.
  */
-export function eidPublicRoutes(app: FastifyInstance, platform: Platform): void {
+export async function eidPublicRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
+  // Each start writes a sign-in and may call the provider: limited per link like the journey's own API.
+  if (platform.config.journeyRateLimitPerMinute > 0) {
+    await app.register(fastifyRateLimit, {
+      hook: 'preHandler',
+      max: platform.config.journeyRateLimitPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request) => `eid:${(request.params as { token?: string }).token ?? request.ip}`,
+      errorResponseBuilder: (_request, context) =>
+        new DomainError(
+          'RATE_LIMITED',
+          `Too many requests; retry after ${Math.ceil(context.ttl / 1000)} s.`,
+          { retryAfter: Math.ceil(context.ttl / 1000) },
+        ),
+    });
+  }
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -47,12 +66,20 @@ export function eidPublicRoutes(app: FastifyInstance, platform: Platform): void 
     async (request, reply) => {
       const session = await findJourneySession(platform, request.params.token);
       try {
+        const binding = randomBytes(24).toString('base64url');
         const { authorizationUrl } = await startRedirect(
           platform,
           session,
           request.params.provider,
           request.query.channel,
           APPLICANT,
+          binding,
+        );
+        // Lax: sent with the provider's top-level redirect back to the callback, not with cross-site subrequests.
+        const secure = platform.config.publicUrl.startsWith('https:') ? '; Secure' : '';
+        reply.header(
+          'set-cookie',
+          `${BINDING_COOKIE}=${binding}; Path=/eid/callback; HttpOnly; SameSite=Lax; Max-Age=900${secure}`,
         );
         return reply.header('cache-control', 'no-store').redirect(authorizationUrl, 302);
       } catch (e) {
@@ -81,7 +108,7 @@ export function eidPublicRoutes(app: FastifyInstance, platform: Platform): void 
       const currentUrl = new URL(`${platform.config.publicUrl}/eid/callback${url.search}`);
       reply.header('cache-control', 'no-store');
       try {
-        const { session } = await completeRedirect(platform, currentUrl);
+        const { session } = await completeRedirect(platform, currentUrl, readCookie(request, BINDING_COOKIE));
         return reply.redirect(backToJourney(platform, session.journeyToken, 'done'), 302);
       } catch (e) {
         if (!isDomainError(e)) throw e;

@@ -76,13 +76,20 @@ export function identityProviderRoutes(app: FastifyInstance, platform: Platform)
       schema: {
         tags,
         summary: 'List eID providers',
-        response: { 200: z.object({ data: z.array(identityProviderSchema) }), ...errorResponses(401, 429) },
+        response: {
+          200: z.object({
+            data: z.array(identityProviderSchema),
+            redirectUri: z.string().describe('Register this redirect URI at every provider.'),
+          }),
+          ...errorResponses(401, 429),
+        },
       },
     },
     async (request) => {
       const auth = requireAuth(request);
       return {
         data: (await identityProviders.listProviders(platform.database.db, auth.applicationId)).map(present),
+        redirectUri: eidRedirectUri(platform),
       };
     },
   );

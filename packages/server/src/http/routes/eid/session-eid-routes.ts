@@ -2,13 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../../platform/platform.ts';
-import {
-  eidEvidence,
-  pollPush,
-  presentTransaction,
-  startPush,
-  startRedirect,
-} from '../../../usecases/eid/eid-sign-in.ts';
+import { eidEvidence, presentTransaction } from '../../../usecases/eid/eid-evidence.ts';
+import { pollPush, startPush, startRedirect } from '../../../usecases/eid/eid-sign-in.ts';
 import { findSessionOrThrow } from '../../../usecases/sessions/find-session.ts';
 import { actorOf, requireAuth } from '../../auth.ts';
 import { errorResponses } from '../../errors.ts';
@@ -126,7 +121,7 @@ export function sessionEidRoutes(app: FastifyInstance, platform: Platform): void
         tags,
         summary: "The session's eID evidence",
         description:
-          "Each completed eID sign-in with the signed ID token as the provider issued it (stored encrypted), so that an auditor can verify its signature again against the provider's keys (`jwksUri`).",
+          "Each completed eID sign-in with the signed ID token as the provider issued it (stored encrypted), so that an auditor can verify its signature again against the provider's keys (`jwksUri`). Erased with the session (DELETE or retention).",
         params: z.object({ id: z.string().min(1).max(64) }),
         response: {
           200: z.object({
@@ -149,7 +144,10 @@ export function sessionEidRoutes(app: FastifyInstance, platform: Platform): void
     },
     async (request) => {
       const auth = requireAuth(request);
-      const session = await findSessionOrThrow(platform, auth.applicationId, request.params.id);
+      // A deleted session answers with its tombstone's evidence: none, erased with it.
+      const session = await findSessionOrThrow(platform, auth.applicationId, request.params.id, {
+        allowDeleted: true,
+      });
       return { data: await eidEvidence(platform, session) };
     },
   );
