@@ -147,17 +147,15 @@ describe.skipIf(!chromiumAvailable())('the evidence in the case view', { timeout
 
   async function openCase(page: Page, id: string) {
     await page.goto(`${server.api.base}/console/sessions/${id}`);
-    if (
-      await page
-        .getByLabel('Email')
-        .isVisible()
-        .catch(() => false)
-    ) {
+    // The console renders after its script loads: wait for the sign-in form or the case, whichever it shows.
+    const heading = page.getByRole('heading', { name: `Session ${id}` });
+    await page.getByLabel('Email').or(heading).first().waitFor();
+    if (await page.getByLabel('Email').isVisible()) {
       await page.getByLabel('Email').fill('reviewer@example.com');
       await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Sign in' }).click();
     }
-    await page.getByRole('heading', { name: `Session ${id}` }).waitFor();
+    await heading.waitFor();
   }
   const loaded = (img: Locator) =>
     expect

@@ -245,9 +245,7 @@ describe.runIf(run)('the questionnaire step in Chromium', () => {
     const context = await browser.newContext({ ...DESKTOP, locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(url);
-    // A computer is offered the phone first, as before any capture.
-    await expectHeading(page, 'Auf dem Smartphone fortfahren');
-    await page.getByRole('button', { name: 'Auf diesem Computer fortfahren' }).click();
+    // Nothing to photograph: a computer is not sent to a phone, it goes straight to the consent.
     await expectHeading(page, 'Bestätigen Sie Ihre Identität');
     await page.getByRole('button', { name: /Ich stimme zu/ }).click();
     await expectHeading(page, 'Ein paar Fragen');
