@@ -533,12 +533,43 @@ function collectCandidates(
     }
   }
   if (touched.length <= limit) return [...touched];
-  touched.sort((a, b) => acc[b]! - acc[a]!);
+  // The cut is the limit-th best score, selected in linear time; only the names at or above it are then ordered
+  // (stably, as a sort of all of them would), not the thousands a common name touches.
+  const scores = new Float64Array(touched.length);
+  for (let i = 0; i < touched.length; i++) scores[i] = acc[touched[i]!]!;
+  const cut = nthSmallest(scores, touched.length - limit);
+  const kept = touched.filter((nameIdx) => acc[nameIdx]! >= cut);
+  kept.sort((a, b) => acc[b]! - acc[a]!);
   // keep ties at the cut so the order of the lists does not decide who is screened
-  const cut = acc[touched[limit - 1]!]!;
   let end = limit;
-  while (end < touched.length && end < limit * 2 && acc[touched[end]!] === cut) end++;
-  return touched.slice(0, end);
+  while (end < kept.length && end < limit * 2 && acc[kept[end]!] === cut) end++;
+  return kept.slice(0, end);
+}
+
+/** The k-th smallest value (0-based) of the array, by quickselect; reorders the array. */
+function nthSmallest(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k]!;
+  }
+  return values[k]!;
 }
 
 function yearOf(d: string): string {
