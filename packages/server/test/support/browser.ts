@@ -25,6 +25,16 @@ export function browserAvailable(): boolean {
   return ok;
 }
 
+/** Chromium alone, for the tests that need no fake camera (the console, the vendors' SDKs). */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI) throw new Error(`CI needs ${CHROMIUM} (apt-get install -y chromium).`);
+  console.warn(
+    `skipping the browser tests that need Chromium: ${CHROMIUM} is missing (apt-get install -y chromium)`,
+  );
+  return false;
+}
+
 function commandExists(cmd: string): boolean {
   try {
     execFileSync(cmd, ['-version'], { stdio: 'ignore' });
