@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/harness.ts';
+import { issueDialectCredential, startTestServer } from '../support/harness.ts';
 import { diditClient } from './didit-client.ts';
 import { idenfyClient } from './idenfy-client.ts';
 import { veriffClient } from './veriff-client.ts';
@@ -15,11 +15,7 @@ describe('Dialect rate limits', () => {
   });
   afterAll(async () => server?.close());
 
-  async function credential(dialect: string) {
-    const created = await server.api.json('POST', '/v1/dialect-credentials', { name: dialect, dialect });
-    expect(created.status).toBe(201);
-    return created.body as { key: string; secret: string; baseUrl: string };
-  }
+  const credential = (dialect: string) => issueDialectCredential(server.api, { name: dialect, dialect });
   const local = (baseUrl: string) => baseUrl.replace(/^https?:\/\/[^/]+/, server.api.base);
 
   /** Statuses of LIMIT + 2 calls, and the body of the last. */

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
-import { startReceiver, waitFor } from '../support/harness.ts';
+import { issueDialectCredential, startReceiver, waitFor } from '../support/harness.ts';
 import { startIntegratorSite, startTestServerForIntegrators } from '../support/integrator-site.ts';
 import { diditClient, verifyDiditWebhook } from './didit-client.ts';
 
@@ -43,12 +43,11 @@ describe.skipIf(!chromiumAvailable())('Didit web SDK in Chromium, against /compa
   beforeAll(async () => {
     server = await startTestServerForIntegrators();
     receiver = await startReceiver();
-    const created = await server.api.json('POST', '/v1/dialect-credentials', {
+    credential = await issueDialectCredential(server.api, {
       name: 'browser',
       dialect: 'didit',
       webhookUrl: receiver.url,
     });
-    credential = created.body as typeof credential;
   });
   afterAll(async () => {
     await receiver?.close();

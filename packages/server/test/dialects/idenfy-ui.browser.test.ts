@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
-import { waitFor } from '../support/harness.ts';
+import { issueDialectCredential, waitFor } from '../support/harness.ts';
 import { startIntegratorSite, startTestServerForIntegrators } from '../support/integrator-site.ts';
 import { idenfyClient } from './idenfy-client.ts';
 
@@ -20,11 +20,7 @@ describe.skipIf(!chromiumAvailable())(
 
     beforeAll(async () => {
       server = await startTestServerForIntegrators();
-      const created = await server.api.json('POST', '/v1/dialect-credentials', {
-        name: 'ui',
-        dialect: 'idenfy',
-      });
-      const credential = created.body as { key: string; secret: string; baseUrl: string };
+      const credential = await issueDialectCredential(server.api, { name: 'ui', dialect: 'idenfy' });
       idenfy = idenfyClient(credential.baseUrl, credential.key, credential.secret);
       uiBase = credential.baseUrl;
       site = await startIntegratorSite({

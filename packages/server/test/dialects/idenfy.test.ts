@@ -1,7 +1,7 @@
 import type { Dialect } from '@openidv/storage';
 import { testDialects } from '@openidv/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, startTestServer, waitFor } from '../support/harness.ts';
+import { issueDialectCredential, startReceiver, startTestServer, waitFor } from '../support/harness.ts';
 import { testPhotos, visserPassport } from '../support/photos.ts';
 import { idenfyClient, isValidIdenfyWebhook } from './idenfy-client.ts';
 
@@ -11,21 +11,15 @@ const ijson = (h: Hook) => h.json as Record<string, any>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-async function issueCredential(server: Awaited<ReturnType<typeof startTestServer>>, webhookUrl: string) {
-  const created = await server.api.json('POST', '/v1/dialect-credentials', {
-    name: 'idenfy-migration',
-    dialect: 'idenfy',
-    webhookUrl,
-  });
-  expect(created.status).toBe(201);
-  return created.body as { id: string; key: string; secret: string; baseUrl: string };
-}
-
 /** openidv with an iDenfy credential whose webhooks go to a receiver, and an iDenfy client holding it. */
 async function startIdenfy(dialect: Dialect, env: Record<string, string> = {}) {
   const server = await startTestServer(dialect, env);
   const receiver = await startReceiver();
-  const credential = await issueCredential(server, receiver.url);
+  const credential = await issueDialectCredential(server.api, {
+    name: 'idenfy-migration',
+    dialect: 'idenfy',
+    webhookUrl: receiver.url,
+  });
   const idenfy = idenfyClient(
     credential.baseUrl.replace('localhost', '127.0.0.1'),
     credential.key,

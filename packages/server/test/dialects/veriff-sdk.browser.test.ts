@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
-import { startReceiver, waitFor } from '../support/harness.ts';
+import { issueDialectCredential, startReceiver, waitFor } from '../support/harness.ts';
 import { startIntegratorSite, startTestServerForIntegrators } from '../support/integrator-site.ts';
 
 /**
@@ -54,16 +54,14 @@ describe.skipIf(!chromiumAvailable())(
     let credential: { key: string; secret: string };
 
     beforeAll(async () => {
-      // A fixed port, so that the journey links the server hands out (its public URL) are real.
       // The InContext SDK frames the journey in the integrator's page (here on an ephemeral port).
       server = await startTestServerForIntegrators();
       receiver = await startReceiver();
-      const created = await server.api.json('POST', '/v1/dialect-credentials', {
+      credential = await issueDialectCredential(server.api, {
         name: 'browser',
         dialect: 'veriff',
         webhookUrl: receiver.url,
       });
-      credential = created.body as typeof credential;
       site = await startIntegratorSite({
         '/': ['text/html; charset=utf-8', integratorPage(`${server.api.base}/compat/veriff`, credential.key)],
         '/veriff-js-sdk.js': ['text/javascript', jsSdk],

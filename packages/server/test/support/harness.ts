@@ -192,6 +192,26 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export interface DialectCredential {
+  id: string;
+  key: string;
+  secret: string;
+  /** Where the vendor's API is answered for this credential. */
+  baseUrl: string;
+  /** Veriff's `vrf-integration-id`. */
+  integrationId: string;
+}
+
+/** A dialect credential made with the API key, as an integrator moving from the vendor would. */
+export async function issueDialectCredential(
+  api: Api,
+  credential: { name: string; dialect: string; webhookUrl?: string },
+): Promise<DialectCredential> {
+  const created = await api.json('POST', '/v1/dialect-credentials', credential);
+  if (created.status !== 201) throw new Error(`dialect credential: ${JSON.stringify(created.body)}`);
+  return created.body as DialectCredential;
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function waitFor<T>(
