@@ -1,4 +1,5 @@
 import anyAscii from 'any-ascii';
+import { distance } from 'fastest-levenshtein';
 
 /** ICAO Doc 9303 part 3 transliterations that differ from a plain accent strip (Müller → MUELLER). */
 const ICAO: Record<string, string> = {
@@ -31,23 +32,9 @@ export function mrzSpellings(name: string): string[] {
   return icao === plain ? [icao] : [icao, plain];
 }
 
-function levenshtein(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
-}
-
 function similarity(a: string, b: string): number {
   if (!a.length && !b.length) return 1;
-  return 1 - levenshtein(a, b) / Math.max(a.length, b.length);
+  return 1 - distance(a, b) / Math.max(a.length, b.length);
 }
 
 /**

@@ -351,6 +351,8 @@ function QuestionEditor(props: {
     onChange({ validation: next });
   };
   const num = (s: string) => (s === '' ? undefined : Number(s));
+  const changeOption = (k: number, change: { value?: string; label?: string }) =>
+    onChange({ options: q.options!.map((x, j) => (j === k ? { ...x, ...change } : x)) });
   const target = props.earlier.find((x) => x.id === q.showIf?.question);
   const texts = q.type === 'short_text' || q.type === 'long_text';
   return (
@@ -437,26 +439,14 @@ function QuestionEditor(props: {
                 <input
                   required
                   value={o.value}
-                  onInput={(e) =>
-                    onChange({
-                      options: q.options!.map((x, j) =>
-                        j === k ? { ...x, value: e.currentTarget.value } : x,
-                      ),
-                    })
-                  }
+                  onInput={(e) => changeOption(k, { value: e.currentTarget.value })}
                 />
               </Field>
               <Field label={`Option ${k + 1} label`}>
                 <input
                   required
                   value={o.label}
-                  onInput={(e) =>
-                    onChange({
-                      options: q.options!.map((x, j) =>
-                        j === k ? { ...x, label: e.currentTarget.value } : x,
-                      ),
-                    })
-                  }
+                  onInput={(e) => changeOption(k, { label: e.currentTarget.value })}
                 />
               </Field>
               <button

@@ -1,3 +1,5 @@
+import { distance } from 'fastest-levenshtein';
+
 /**
  * Fields of the visual inspection zone (the printed page) from its OCR lines: names under their
  * labels, dates, the document number, and words that mark a specimen. With the machine-readable
@@ -84,8 +86,7 @@ export function specimenMarks(lines: VizLine[]): string[] {
       if (SPECIMEN_WORDS.has(word)) found.add(word);
       else if (word.length >= 7) {
         for (const w of SPECIMEN_WORDS) {
-          if (w.length >= 7 && Math.abs(w.length - word.length) <= 1 && levenshtein(w, word) <= 1)
-            found.add(w);
+          if (w.length >= 7 && Math.abs(w.length - word.length) <= 1 && distance(w, word) <= 1) found.add(w);
         }
       }
     }
@@ -245,7 +246,7 @@ function closestSpan(line: VizLine, want: string): { text: string; distance: num
     for (let j = i + 1; j <= Math.min(words.length, i + 5); j++) {
       const text = words.slice(i, j).join(' ');
       const read = letters(text);
-      const d = collapse(read) === collapse(target) ? 0 : levenshtein(read, target) / target.length;
+      const d = collapse(read) === collapse(target) ? 0 : distance(read, target) / target.length;
       if (!best || d < best.distance) best = { text, distance: d };
     }
   }
@@ -356,7 +357,7 @@ export function visualFields(lines: VizLine[], guide: VizGuide = {}): VizFields 
     if (joined) fields.number = { value: guide.number, confidence: joined.confidence };
     else {
       const close = numbers
-        .map((n) => ({ ...n, d: levenshtein(n.value, want) }))
+        .map((n) => ({ ...n, d: distance(n.value, want) }))
         .filter((n) => n.d <= Math.max(2, Math.floor(want.length / 3)))
         .sort((a, b) => a.d - b.d)[0];
       if (close) fields.number = { value: close.value, confidence: close.confidence };
@@ -377,18 +378,4 @@ export function sameDay(a: string, b: string): boolean {
 /** Runs of one character made single: what CTC decoding may have done to a doubled letter or digit. */
 function collapse(s: string): string {
   return s.replace(/(.)\1+/g, '$1');
-}
-
-export function levenshtein(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
 }

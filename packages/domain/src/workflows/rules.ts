@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import type {
   CheckAction,
@@ -260,20 +261,6 @@ function hint(given: string, known: string[]): string {
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(given.length / 4))
     ? ` (did you mean "${best}"?)`
     : '';
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }
 
 /** What rules are evaluated over: the checks' results and the merged data read from the document. */

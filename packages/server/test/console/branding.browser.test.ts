@@ -3,18 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureConsoleBuilt } from '@openidv/console/build';
 import { ensureJourneyBuilt } from '@openidv/journey/build';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHONE } from '../support/browser.ts';
 import { startTestServer } from '../support/harness.ts';
 import {
+  addStaff,
   axeViolations,
   chromiumAvailable,
   DESKTOP,
   launchChromium,
   overflowX,
   screenshot,
+  signIn,
   TABLET,
 } from './browser.ts';
 
@@ -39,13 +41,11 @@ describe.skipIf(!chromiumAvailable())(
     let server: Awaited<ReturnType<typeof startTestServer>>;
     let browser: Browser;
     let dir: string;
-    const password = 'a long enough password';
 
     beforeAll(async () => {
       await Promise.all([ensureConsoleBuilt(), ensureJourneyBuilt()]);
       server = await startTestServer('sqlite');
-      for (const role of ['admin', 'reviewer'])
-        await server.api.json('POST', '/v1/staff', { email: `${role}@example.com`, password, role });
+      await addStaff(server.api, ['admin', 'reviewer']);
       dir = mkdtempSync(join(tmpdir(), 'openidv-branding-'));
       browser = await launchChromium();
     }, 120_000);
@@ -54,14 +54,6 @@ describe.skipIf(!chromiumAvailable())(
       await server?.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
-
-    async function signIn(page: Page, role: string) {
-      await page.goto(`${server.api.base}/console`);
-      await page.getByLabel('Email').fill(`${role}@example.com`);
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    }
 
     it('the API refuses a colour with less than 3:1 contrast on white, and keeps the stored one', async () => {
       await server.api.json('PATCH', '/v1/application', { branding: { primaryColor: '#1f4f99' } });
@@ -94,7 +86,7 @@ describe.skipIf(!chromiumAvailable())(
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      await signIn(page, 'admin');
+      await signIn(page, server.api.base, 'admin');
       await page.getByRole('link', { name: 'Branding' }).click();
       const form = page.getByRole('form', { name: 'Branding' });
       await form.waitFor();
@@ -166,7 +158,7 @@ describe.skipIf(!chromiumAvailable())(
 
       const tablet = await browser.newContext(TABLET);
       const tp = await tablet.newPage();
-      await signIn(tp, 'admin');
+      await signIn(tp, server.api.base, 'admin');
       await tp.goto(`${server.api.base}/console/branding`);
       await tp.getByRole('form', { name: 'Branding' }).waitFor();
       expect(await overflowX(tp), 'branding-04-tablet fits the window').toBe(0);
@@ -178,7 +170,7 @@ describe.skipIf(!chromiumAvailable())(
     it('a reviewer can neither open the branding page nor change branding through the API', async () => {
       const context = await browser.newContext(DESKTOP);
       const page = await context.newPage();
-      await signIn(page, 'reviewer');
+      await signIn(page, server.api.base, 'reviewer');
       expect(await page.getByRole('link', { name: 'Branding' }).count()).toBe(0);
       await page.goto(`${server.api.base}/console/branding`);
       await page.getByRole('heading', { name: 'Not allowed' }).waitFor();

@@ -1,21 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { CHROMIUM } from '../support/browser.ts';
+import type { Api } from '../support/harness.ts';
 
 // The browser, its flags, the desktop viewport and the axe runner are shared with the journey tests.
-export { axeViolations, CHROMIUM, DESKTOP, launchChromium } from '../support/browser.ts';
+export { axeViolations, CHROMIUM, chromiumAvailable, DESKTOP, launchChromium } from '../support/browser.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const RESULTS = join(ROOT, 'test-results', 'console');
-
-export function chromiumAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI) throw new Error(`CI needs ${CHROMIUM} (apt-get install -y chromium).`);
-  console.warn(`skipping the console browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-  return false;
-}
 
 export const TABLET = {
   viewport: { width: 820, height: 1180 },
@@ -34,4 +27,33 @@ export async function overflowX(page: Page): Promise<number> {
     0,
     (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number,
   );
+}
+
+/** The password of the staff users the console browser tests create. */
+export const STAFF_PASSWORD = 'a long enough password';
+
+/** Creates `<role>@example.com` for each role, with STAFF_PASSWORD, through the API as an admin would. */
+export async function addStaff(api: Api, roles: readonly string[]): Promise<void> {
+  for (const role of roles) {
+    const res = await api.json('POST', '/v1/staff', {
+      email: `${role}@example.com`,
+      password: STAFF_PASSWORD,
+      role,
+    });
+    if (res.status !== 201) throw new Error(`staff ${role}: ${JSON.stringify(res.body)}`);
+  }
+}
+
+/** Fills in the console's sign-in form, shown at whatever console page was opened, as `<role>@example.com`. */
+export async function fillSignIn(page: Page, role: string): Promise<void> {
+  await page.getByLabel('Email').fill(`${role}@example.com`);
+  await page.getByLabel('Password').fill(STAFF_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Opens the console at `path`, signs in as `<role>@example.com` and waits until signed in. */
+export async function signIn(page: Page, base: string, role: string, path = ''): Promise<void> {
+  await page.goto(`${base}/console${path}`);
+  await fillSignIn(page, role);
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }

@@ -13,9 +13,11 @@ import { ROOT } from '../support/browser.ts';
 import { startTestServer, waitFor } from '../support/harness.ts';
 import { multipart } from '../support/photos.ts';
 import {
+  addStaff,
   axeViolations,
   chromiumAvailable,
   DESKTOP,
+  fillSignIn,
   launchChromium,
   overflowX,
   screenshot,
@@ -69,7 +71,6 @@ describe.skipIf(!chromiumAvailable())('the evidence in the case view', { timeout
   let full: string;
   let badDigit: string;
   let frames: number;
-  const password = 'a long enough password';
 
   async function decided(id: string) {
     await server.api.json('PATCH', `/v1/sessions/${id}`, { status: 'submitted' });
@@ -86,7 +87,7 @@ describe.skipIf(!chromiumAvailable())('the evidence in the case view', { timeout
   beforeAll(async () => {
     await ensureConsoleBuilt();
     server = await startTestServer('sqlite');
-    await server.api.json('POST', '/v1/staff', { email: 'reviewer@example.com', password, role: 'reviewer' });
+    await addStaff(server.api, ['reviewer']);
     // A list naming the ICAO specimen's holder, so screening her passport hits.
     const dir = mkdtempSync(join(tmpdir(), 'openidv-evidence-'));
     try {
@@ -151,9 +152,7 @@ describe.skipIf(!chromiumAvailable())('the evidence in the case view', { timeout
     const heading = page.getByRole('heading', { name: `Session ${id}` });
     await page.getByLabel('Email').or(heading).first().waitFor();
     if (await page.getByLabel('Email').isVisible()) {
-      await page.getByLabel('Email').fill('reviewer@example.com');
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await fillSignIn(page, 'reviewer');
     }
     await heading.waitFor();
   }

@@ -2,7 +2,16 @@ import { ensureConsoleBuilt } from '@openidv/console/build';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, startTestServer, waitFor } from '../support/harness.ts';
-import { axeViolations, chromiumAvailable, DESKTOP, launchChromium, screenshot, TABLET } from './browser.ts';
+import {
+  addStaff,
+  axeViolations,
+  chromiumAvailable,
+  DESKTOP,
+  launchChromium,
+  screenshot,
+  signIn,
+  TABLET,
+} from './browser.ts';
 import { REVIEW_WORKFLOW, sessionInReview } from './support.ts';
 
 /**
@@ -15,7 +24,6 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let browser: Browser;
   let workflowId: string;
-  const password = 'a long enough password';
   const axe: Record<string, string[]> = {};
 
   beforeAll(async () => {
@@ -24,8 +32,7 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
     receiver = await startReceiver();
     await server.api.json('POST', '/v1/webhooks', { url: receiver.url, events: ['session.decided'] });
     workflowId = (await server.api.json('POST', '/v1/workflows', REVIEW_WORKFLOW)).body.id;
-    for (const role of ['admin', 'reviewer', 'viewer'])
-      await server.api.json('POST', '/v1/staff', { email: `${role}@example.com`, password, role });
+    await addStaff(server.api, ['admin', 'reviewer', 'viewer']);
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
@@ -35,14 +42,6 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
   });
 
   const console_ = (path = '') => `${server.api.base}/console${path}`;
-
-  async function signIn(page: Page, role: string) {
-    await page.goto(console_());
-    await page.getByLabel('Email').fill(`${role}@example.com`);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  }
 
   /** Opens a console page, waits for it, screenshots it and runs axe. */
   async function visit(page: Page, path: string, name: string, ready: (p: Page) => Promise<unknown>) {
@@ -72,7 +71,7 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
     await page.getByLabel('Password').fill('wrong password here');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/email or password is wrong/);
-    await signIn(page, 'admin');
+    await signIn(page, server.api.base, 'admin');
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await page.getByText('Waiting for review').waitFor();
     await screenshot(page, '02-dashboard');
@@ -163,7 +162,7 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
     const context = await browser.newContext(DESKTOP);
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await signIn(page, 'admin');
+    await signIn(page, server.api.base, 'admin');
     await visit(page, '/queue', '09-queue', (p) =>
       p.getByText('waiting', { exact: false }).first().waitFor(),
     );
@@ -240,7 +239,7 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
     const tablet = await browser.newContext(TABLET);
     tablet.setDefaultTimeout(10_000);
     const tp = await tablet.newPage();
-    await signIn(tp, 'admin');
+    await signIn(tp, server.api.base, 'admin');
     await visit(tp, '/sessions', '18-tablet-sessions', (p) => p.getByText(/sessions · page 1/).waitFor());
     await tp.getByRole('link', { name: /^ses_/ }).first().click();
     await tp.getByRole('heading', { name: 'Checks' }).waitFor();
@@ -265,7 +264,7 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
     const context = await browser.newContext(DESKTOP);
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await signIn(page, 'reviewer');
+    await signIn(page, server.api.base, 'reviewer');
     expect(await page.getByRole('link', { name: 'API keys' }).count()).toBe(0);
     await page.goto(console_('/keys'));
     await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
@@ -293,7 +292,7 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
     const context = await browser.newContext(DESKTOP);
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await signIn(page, 'viewer');
+    await signIn(page, server.api.base, 'viewer');
     await page.goto(console_(`/sessions/${s.id}`));
     await page.getByRole('heading', { name: 'Checks' }).waitFor();
     expect(await page.getByRole('form', { name: 'Decide' }).count()).toBe(0);

@@ -2,7 +2,16 @@ import { ensureConsoleBuilt } from '@openidv/console/build';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/harness.ts';
-import { axeViolations, chromiumAvailable, DESKTOP, launchChromium, screenshot, TABLET } from './browser.ts';
+import {
+  addStaff,
+  axeViolations,
+  chromiumAvailable,
+  DESKTOP,
+  launchChromium,
+  screenshot,
+  signIn,
+  TABLET,
+} from './browser.ts';
 
 /**
  * The questionnaires editor in Chromium: an admin writes a questionnaire with a branch and a translation,
@@ -12,7 +21,6 @@ describe.skipIf(!chromiumAvailable())('the questionnaires editor in Chromium', {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let browser: Browser;
   let workflowId: string;
-  const password = 'a long enough password';
 
   beforeAll(async () => {
     await ensureConsoleBuilt();
@@ -23,8 +31,7 @@ describe.skipIf(!chromiumAvailable())('the questionnaires editor in Chromium', {
         checks: [{ type: 'image-quality', config: { required: ['document-front'] } }],
       })
     ).body.id;
-    for (const role of ['admin', 'viewer'])
-      await server.api.json('POST', '/v1/staff', { email: `${role}@example.com`, password, role });
+    await addStaff(server.api, ['admin', 'viewer']);
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
@@ -33,13 +40,6 @@ describe.skipIf(!chromiumAvailable())('the questionnaires editor in Chromium', {
   });
 
   const console_ = (path = '') => `${server.api.base}/console${path}`;
-  async function signIn(page: Page, role: string) {
-    await page.goto(console_());
-    await page.getByLabel('Email').fill(`${role}@example.com`);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  }
   const preview = (page: Page) => page.getByRole('complementary', { name: 'Preview' });
 
   it('an admin builds a questionnaire with a branch and a translation, previews it live, saves versions and gives it to a workflow', async () => {
@@ -48,7 +48,7 @@ describe.skipIf(!chromiumAvailable())('the questionnaires editor in Chromium', {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await signIn(page, 'admin');
+    await signIn(page, server.api.base, 'admin');
     await page
       .getByRole('navigation', { name: 'Console' })
       .getByRole('link', { name: 'Questionnaires' })
@@ -176,7 +176,7 @@ describe.skipIf(!chromiumAvailable())('the questionnaires editor in Chromium', {
     const context = await browser.newContext(TABLET);
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await signIn(page, 'viewer');
+    await signIn(page, server.api.base, 'viewer');
     await page.goto(console_('/questionnaires'));
     await page.getByRole('heading', { name: 'Questionnaires', level: 1 }).waitFor();
     await page.getByLabel('Question 1 text').waitFor();

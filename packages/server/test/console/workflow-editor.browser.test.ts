@@ -3,9 +3,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/harness.ts';
 import {
+  addStaff,
   axeViolations,
   chromiumAvailable,
   DESKTOP,
+  fillSignIn,
   launchChromium,
   overflowX,
   screenshot,
@@ -45,12 +47,11 @@ describe.skipIf(!chromiumAvailable())('the workflow editor in Chromium', { timeo
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let browser: Browser;
   let id: string;
-  const password = 'a long enough password';
 
   beforeAll(async () => {
     await ensureConsoleBuilt();
     server = await startTestServer('sqlite');
-    await server.api.json('POST', '/v1/staff', { email: 'admin@example.com', password, role: 'admin' });
+    await addStaff(server.api, ['admin']);
     const w = await server.api.json('POST', '/v1/workflows', WORKFLOW);
     expect(w.body).toMatchObject({ version: 1 });
     id = w.body.id;
@@ -63,9 +64,7 @@ describe.skipIf(!chromiumAvailable())('the workflow editor in Chromium', { timeo
 
   async function openEditor(page: Page) {
     await page.goto(`${server.api.base}/console/workflows`);
-    await page.getByLabel('Email').fill('admin@example.com');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await fillSignIn(page, 'admin');
     await page.getByRole('button', { name: WORKFLOW.name }).click();
     await page.getByRole('region', { name: 'Step 3: face-match' }).waitFor();
   }

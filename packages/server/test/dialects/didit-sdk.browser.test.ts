@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchChromium } from '../support/browser.ts';
-import { startReceiver, startTestServer, waitFor } from '../support/harness.ts';
+import { chromiumAvailable, launchChromium } from '../support/browser.ts';
+import { issueDialectCredential, startReceiver, waitFor } from '../support/harness.ts';
+import { startIntegratorSite, startTestServerForIntegrators } from '../support/integrator-site.ts';
 import { diditClient, verifyDiditWebhook } from './didit-client.ts';
 
 /**
@@ -13,25 +12,12 @@ import { diditClient, verifyDiditWebhook } from './didit-client.ts';
  * `@didit-protocol/sdk-web`, unmodified, opens the session URL in its modal on the integrator's page (another
  * origin). Needs Debian's chromium (.ci/run installs it).
  */
-if (!existsSync(CHROMIUM) && process.env.CI === 'true') {
-  throw new Error(
-    'CI needs Debian chromium at /usr/bin/chromium for the Didit SDK test (.ci/run installs it).',
-  );
-}
 const require = createRequire(import.meta.url);
 // The package exports only its module entries; the UMD build sits next to them in dist/.
 const sdkWeb = readFileSync(
   join(dirname(require.resolve('@didit-protocol/sdk-web')), 'didit-sdk.umd.min.js'),
   'utf8',
 );
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** The integrator's page: Didit's documented script-tag integration, given the URL its backend got. */
 function integratorPage(sessionUrl: string): string {
@@ -49,25 +35,19 @@ function integratorPage(sessionUrl: string): string {
 </script></body></html>`;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('Didit web SDK in Chromium, against /compat/didit', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+describe.skipIf(!chromiumAvailable())('Didit web SDK in Chromium, against /compat/didit', () => {
+  let server: Awaited<ReturnType<typeof startTestServerForIntegrators>>;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let credential: { key: string; secret: string };
 
   beforeAll(async () => {
-    const port = await freePort();
-    server = await startTestServer('sqlite', {
-      PORT: String(port),
-      OPENIDV_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      OPENIDV_JOURNEY_FRAME_ANCESTORS: '*',
-    });
+    server = await startTestServerForIntegrators();
     receiver = await startReceiver();
-    const created = await server.api.json('POST', '/v1/dialect-credentials', {
+    credential = await issueDialectCredential(server.api, {
       name: 'browser',
       dialect: 'didit',
       webhookUrl: receiver.url,
     });
-    credential = created.body as typeof credential;
   });
   afterAll(async () => {
     await receiver?.close();
@@ -80,23 +60,16 @@ describe.skipIf(!existsSync(CHROMIUM))('Didit web SDK in Chromium, against /comp
     expect(created.status).toBe(201);
     const { session_id: id, url } = created.body as { session_id: string; url: string };
 
-    const page = integratorPage(url);
-    const site: Server = createServer((req, res) => {
-      const files: Record<string, [string, string]> = {
-        '/': ['text/html; charset=utf-8', page],
-        '/didit-sdk.umd.min.js': ['text/javascript', sdkWeb],
-      };
-      const f = files[req.url ?? ''];
-      if (!f) return res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': f[0] }).end(f[1]);
+    const site = await startIntegratorSite({
+      '/': ['text/html; charset=utf-8', integratorPage(url)],
+      '/didit-sdk.umd.min.js': ['text/javascript', sdkWeb],
     });
-    await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
     const browser = await launchChromium();
     try {
       const tab = await browser.newPage();
       const failures: string[] = [];
       tab.on('pageerror', (e) => failures.push(e.message));
-      await tab.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`); // another origin than the API
+      await tab.goto(site.url); // another origin than the API
       await tab.click('#verify');
       const frame = await waitFor(
         async () => tab.frames().find((f) => f.url() === url),
@@ -132,7 +105,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Didit web SDK in Chromium, against /comp
       expect(failures).toEqual([]);
     } finally {
       await browser.close();
-      await new Promise<void>((r) => site.close(() => r()));
+      await site.close();
     }
   });
 });

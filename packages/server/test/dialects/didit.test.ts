@@ -1,6 +1,13 @@
 import { testDialects } from '@openidv/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReceivedWebhook, startReceiver, startTestServer, waitFor } from '../support/harness.ts';
+import {
+  type DialectCredential,
+  issueDialectCredential,
+  type ReceivedWebhook,
+  startReceiver,
+  startTestServer,
+  waitFor,
+} from '../support/harness.ts';
 import { multipart, testPhotos } from '../support/photos.ts';
 import { diditClient, verifyDiditWebhook } from './didit-client.ts';
 
@@ -12,7 +19,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let credential: { id: string; key: string; secret: string; baseUrl: string };
+  let credential: DialectCredential;
   let didit: ReturnType<typeof diditClient>;
   let photos: Awaited<ReturnType<typeof testPhotos>>;
   let workflowId: string;
@@ -21,13 +28,11 @@ describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
     server = await startTestServer(dialect);
     receiver = await startReceiver();
     photos = await testPhotos();
-    const created = await server.api.json('POST', '/v1/dialect-credentials', {
+    credential = await issueDialectCredential(server.api, {
       name: 'didit-migration',
       dialect: 'didit',
       webhookUrl: receiver.url,
     });
-    expect(created.status).toBe(201);
-    credential = created.body as typeof credential;
     didit = diditClient(credential.baseUrl.replace(/^https?:\/\/[^/]+/, server.api.base), credential.key);
     // Photo quality plus the email check (which reads the email blocklist): fast, and fills a Didit feature array.
     const w = await server.api.json('POST', '/v1/workflows', {

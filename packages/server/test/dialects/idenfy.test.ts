@@ -1,8 +1,8 @@
-import { renderSyntheticDocument, td3Mrz } from '@openidv/document-reader/testing';
+import type { Dialect } from '@openidv/storage';
 import { testDialects } from '@openidv/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, startTestServer, waitFor } from '../support/harness.ts';
-import { testPhotos } from '../support/photos.ts';
+import { issueDialectCredential, startReceiver, startTestServer, waitFor } from '../support/harness.ts';
+import { testPhotos, visserPassport } from '../support/photos.ts';
 import { idenfyClient, isValidIdenfyWebhook } from './idenfy-client.ts';
 
 type Hook = { body: string; headers: Record<string, string | string[] | undefined>; json: unknown };
@@ -11,33 +11,35 @@ const ijson = (h: Hook) => h.json as Record<string, any>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-async function issueCredential(server: Awaited<ReturnType<typeof startTestServer>>, webhookUrl: string) {
-  const created = await server.api.json('POST', '/v1/dialect-credentials', {
+/** openidv with an iDenfy credential whose webhooks go to a receiver, and an iDenfy client holding it. */
+async function startIdenfy(dialect: Dialect, env: Record<string, string> = {}) {
+  const server = await startTestServer(dialect, env);
+  const receiver = await startReceiver();
+  const credential = await issueDialectCredential(server.api, {
     name: 'idenfy-migration',
     dialect: 'idenfy',
-    webhookUrl,
+    webhookUrl: receiver.url,
   });
-  expect(created.status).toBe(201);
-  return created.body as { id: string; key: string; secret: string; baseUrl: string };
+  const idenfy = idenfyClient(
+    credential.baseUrl.replace('localhost', '127.0.0.1'),
+    credential.key,
+    credential.secret,
+  );
+  return { server, receiver, credential, idenfy };
 }
 
+type Idenfy = Awaited<ReturnType<typeof startIdenfy>>;
+
 describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let credential: Awaited<ReturnType<typeof issueCredential>>;
-  let idenfy: ReturnType<typeof idenfyClient>;
+  let server: Idenfy['server'];
+  let receiver: Idenfy['receiver'];
+  let credential: Idenfy['credential'];
+  let idenfy: Idenfy['idenfy'];
   let photos: Awaited<ReturnType<typeof testPhotos>>;
 
   beforeAll(async () => {
-    server = await startTestServer(dialect);
-    receiver = await startReceiver();
+    ({ server, receiver, credential, idenfy } = await startIdenfy(dialect));
     photos = await testPhotos();
-    credential = await issueCredential(server, receiver.url);
-    idenfy = idenfyClient(
-      credential.baseUrl.replace('localhost', '127.0.0.1'),
-      credential.key,
-      credential.secret,
-    );
   });
   afterAll(async () => {
     await receiver?.close();
@@ -201,18 +203,7 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
 
   it('reports what the document says in data.* and a name that differs from the token as a mismatch', async () => {
     const start = receiver.received.length;
-    const passport = await renderSyntheticDocument({
-      mrz: td3Mrz({
-        country: 'NLD',
-        lastName: 'Visser',
-        firstNames: 'Anna Maria',
-        number: 'NX4R7K2P1',
-        birth: '900215',
-        sex: 'F',
-        expiry: '340101',
-      }),
-      width: 1000,
-    });
+    const passport = await visserPassport();
     // ageLimit and country bring the document check into this token's workflow.
     const t = (
       await idenfy.token({
@@ -441,20 +432,13 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
 });
 
 describe.each(await testDialects())('iDenfy dummy results in test mode, on %s', (dialect) => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let credential: Awaited<ReturnType<typeof issueCredential>>;
-  let idenfy: ReturnType<typeof idenfyClient>;
+  let server: Idenfy['server'];
+  let receiver: Idenfy['receiver'];
+  let credential: Idenfy['credential'];
+  let idenfy: Idenfy['idenfy'];
 
   beforeAll(async () => {
-    server = await startTestServer(dialect, { OPENIDV_TEST_MODE: 'true' });
-    receiver = await startReceiver();
-    credential = await issueCredential(server, receiver.url);
-    idenfy = idenfyClient(
-      credential.baseUrl.replace('localhost', '127.0.0.1'),
-      credential.key,
-      credential.secret,
-    );
+    ({ server, receiver, credential, idenfy } = await startIdenfy(dialect, { OPENIDV_TEST_MODE: 'true' }));
   });
   afterAll(async () => {
     await receiver?.close();

@@ -1,36 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchChromium } from '../support/browser.ts';
-import { startReceiver, startTestServer, waitFor } from '../support/harness.ts';
+import { chromiumAvailable, launchChromium } from '../support/browser.ts';
+import { issueDialectCredential, startReceiver, waitFor } from '../support/harness.ts';
+import { startIntegratorSite, startTestServerForIntegrators } from '../support/integrator-site.ts';
 
 /**
  * Veriff's own browser libraries against openidv: `@veriff/js-sdk` (only its `host` points at
  * `/compat/veriff`) creates a session from an integrator's page on another origin, and `@veriff/incontext-sdk`
  * opens the returned URL in its frame. Needs Debian's chromium (.ci/run installs it).
  */
-if (!existsSync(CHROMIUM) && process.env.CI === 'true') {
-  throw new Error(
-    'CI needs Debian chromium at /usr/bin/chromium for the Veriff SDK tests (.ci/run installs it).',
-  );
-}
 const require = createRequire(import.meta.url);
 const jsSdk = readFileSync(require.resolve('@veriff/js-sdk'), 'utf8');
 const inContext = readFileSync(
   join(dirname(require.resolve('@veriff/incontext-sdk/package.json')), 'dist/v2.5.0/veriff.js'),
   'utf8',
 );
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** The integrator's page, served from its own origin. */
 function integratorPage(apiBase: string, apiKey: string): string {
@@ -59,48 +45,31 @@ function integratorPage(apiBase: string, apiKey: string): string {
 </script></body></html>`;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))(
+describe.skipIf(!chromiumAvailable())(
   'Veriff JS SDK and InContext SDK in Chromium, against /compat/veriff',
   () => {
-    let server: Awaited<ReturnType<typeof startTestServer>>;
+    let server: Awaited<ReturnType<typeof startTestServerForIntegrators>>;
     let receiver: Awaited<ReturnType<typeof startReceiver>>;
-    let site: Server;
-    let siteUrl: string;
+    let site: Awaited<ReturnType<typeof startIntegratorSite>>;
     let credential: { key: string; secret: string };
 
     beforeAll(async () => {
-      // A fixed port, so that the journey links the server hands out (its public URL) are real.
-      const port = await freePort();
-      server = await startTestServer('sqlite', {
-        PORT: String(port),
-        OPENIDV_PUBLIC_URL: `http://127.0.0.1:${port}`,
-        // The InContext SDK frames the journey in the integrator's page (here on an ephemeral port);
-        // journeys refuse framing unless the deployment allows the embedding origins.
-        OPENIDV_JOURNEY_FRAME_ANCESTORS: '*',
-      });
+      // The InContext SDK frames the journey in the integrator's page (here on an ephemeral port).
+      server = await startTestServerForIntegrators();
       receiver = await startReceiver();
-      const created = await server.api.json('POST', '/v1/dialect-credentials', {
+      credential = await issueDialectCredential(server.api, {
         name: 'browser',
         dialect: 'veriff',
         webhookUrl: receiver.url,
       });
-      credential = created.body as typeof credential;
-      const page = integratorPage(`${server.api.base}/compat/veriff`, credential.key);
-      site = createServer((req, res) => {
-        const files: Record<string, [string, string]> = {
-          '/': ['text/html; charset=utf-8', page],
-          '/veriff-js-sdk.js': ['text/javascript', jsSdk],
-          '/veriff-incontext.js': ['text/javascript', inContext],
-        };
-        const f = files[req.url ?? ''];
-        if (!f) return res.writeHead(404).end();
-        res.writeHead(200, { 'content-type': f[0] }).end(f[1]);
+      site = await startIntegratorSite({
+        '/': ['text/html; charset=utf-8', integratorPage(`${server.api.base}/compat/veriff`, credential.key)],
+        '/veriff-js-sdk.js': ['text/javascript', jsSdk],
+        '/veriff-incontext.js': ['text/javascript', inContext],
       });
-      await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
-      siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`; // another origin than the API
     });
     afterAll(async () => {
-      await new Promise<void>((r) => (site ? site.close(() => r()) : r()));
+      await site?.close();
       await receiver?.close();
       await server?.close();
     });
@@ -111,7 +80,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
         const page = await browser.newPage();
         const failures: string[] = [];
         page.on('pageerror', (e) => failures.push(e.message));
-        await page.goto(siteUrl);
+        await page.goto(site.url); // another origin than the API
         // The SDK renders its form (names given by setParams, so only the button) and posts on submit.
         await page.click('#veriff-root input[type="submit"]');
         await page.waitForFunction(

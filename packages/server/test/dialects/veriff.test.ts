@@ -1,6 +1,12 @@
 import { testDialects } from '@openidv/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, startTestServer, waitFor } from '../support/harness.ts';
+import {
+  type DialectCredential,
+  issueDialectCredential,
+  startReceiver,
+  startTestServer,
+  waitFor,
+} from '../support/harness.ts';
 import { testPhotos } from '../support/photos.ts';
 import { isValidVeriffWebhook, veriffClient } from './veriff-client.ts';
 
@@ -12,7 +18,7 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 describe.each(await testDialects())('Veriff dialect, on %s', (dialect) => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let credential: { id: string; key: string; secret: string; baseUrl: string; integrationId: string };
+  let credential: DialectCredential;
   let veriff: ReturnType<typeof veriffClient>;
   let photos: Awaited<ReturnType<typeof testPhotos>>;
 
@@ -20,13 +26,11 @@ describe.each(await testDialects())('Veriff dialect, on %s', (dialect) => {
     server = await startTestServer(dialect);
     receiver = await startReceiver();
     photos = await testPhotos();
-    const created = await server.api.json('POST', '/v1/dialect-credentials', {
+    credential = await issueDialectCredential(server.api, {
       name: 'veriff-migration',
       dialect: 'veriff',
       webhookUrl: receiver.url,
     });
-    expect(created.status).toBe(201);
-    credential = created.body as typeof credential;
     veriff = veriffClient(`${server.api.base}/compat/veriff`, credential.key, credential.secret);
   });
   afterAll(async () => {

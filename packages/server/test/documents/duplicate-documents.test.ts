@@ -1,8 +1,7 @@
-import { renderSyntheticDocument, td3Mrz } from '@openidv/document-reader/testing';
 import { testDialects } from '@openidv/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, startTestServer, waitFor } from '../support/harness.ts';
-import { multipart } from '../support/photos.ts';
+import { multipart, visserPassport } from '../support/photos.ts';
 
 const DOCUMENT_ONLY = { name: 'Document only', checks: [{ type: 'document' }] };
 
@@ -13,21 +12,6 @@ interface Decision {
   checks: { type: string; evidence: Record<string, unknown> }[];
 }
 const codes = (d: Decision) => d.reasons.map((r) => r.code);
-
-/** A passport that is valid until 2034, of a person of age: the document check alone has nothing against it. */
-const passport = () =>
-  renderSyntheticDocument({
-    mrz: td3Mrz({
-      country: 'NLD',
-      lastName: 'Visser',
-      firstNames: 'Anna Maria',
-      number: 'NX4R7K2P1',
-      birth: '900215',
-      sex: 'F',
-      expiry: '340101',
-    }),
-    width: 1000,
-  });
 
 describe.each(await testDialects())('a document shown by another user is a duplicate, on %s', (dialect) => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -59,7 +43,7 @@ describe.each(await testDialects())('a document shown by another user is a dupli
   }
 
   beforeAll(async () => {
-    [server, photo] = await Promise.all([startTestServer(dialect), passport()]);
+    [server, photo] = await Promise.all([startTestServer(dialect), visserPassport()]);
     for (const api of [server.api, server.otherApi]) {
       const w = await api.json('POST', '/v1/workflows', DOCUMENT_ONLY);
       expect(w.status, JSON.stringify(w.body)).toBe(201);

@@ -1,22 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { payslipLines, textPdf } from '@openidv/check-employment/testing';
 import type { Dialect } from '@openidv/storage';
-import { startReceiver, startTestServer } from '../support/harness.ts';
-import { startPayrollSource } from '../support/oauth-source.ts';
-
-/** A port free now, so the source can be told the server's callback URL before the server starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, startReceiver, startTestServer } from '../support/harness.ts';
+import { payrollSourceConfig, startPayrollSource } from '../support/oauth-source.ts';
 
 export const PAYROLL_MAPPING = {
   employments: 'data.employments',
@@ -79,21 +67,7 @@ export async function startEmploymentServer(dialect: Dialect) {
   writeFileSync(
     sourcesFile,
     JSON.stringify({
-      sources: [
-        {
-          id: 'payroll',
-          name: 'Test Payroll',
-          authorizationUrl: `${source.issuer}/auth`,
-          tokenUrl: `${source.issuer}/token`,
-          revocationUrl: `${source.issuer}/token/revocation`,
-          clientId: source.clientId,
-          clientSecret: source.clientSecret,
-          scopes: ['payroll.read'],
-          resourceUrl: source.resourceUrl,
-          mapping: PAYROLL_MAPPING,
-          allowInsecureHttp: true,
-        },
-      ],
+      sources: [payrollSourceConfig(source, PAYROLL_MAPPING)],
     }),
   );
   const server = await startTestServer(dialect, {

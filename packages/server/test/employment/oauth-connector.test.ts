@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../src/connectors/employment/connector.ts';
 import { OAuthEmploymentConnector } from '../../src/connectors/employment/oauth-connector.ts';
 import { oauthSourceSchema } from '../../src/connectors/employment/source-config.ts';
-import { consentAtSource, type PayrollSource, startPayrollSource } from '../support/oauth-source.ts';
+import {
+  consentAtSource,
+  type PayrollSource,
+  payrollSourceConfig,
+  startPayrollSource,
+} from '../support/oauth-source.ts';
 
 const redirectUri = 'http://127.0.0.1:9/journey/callback';
 let source: PayrollSource;
@@ -38,21 +43,7 @@ beforeAll(async () => {
       ],
     },
   });
-  connector = new OAuthEmploymentConnector(
-    oauthSourceSchema.parse({
-      id: 'payroll',
-      name: 'Test Payroll',
-      authorizationUrl: `${source.issuer}/auth`,
-      tokenUrl: `${source.issuer}/token`,
-      revocationUrl: `${source.issuer}/token/revocation`,
-      clientId: source.clientId,
-      clientSecret: source.clientSecret,
-      scopes: ['payroll.read'],
-      resourceUrl: source.resourceUrl,
-      mapping,
-      allowInsecureHttp: true,
-    }),
-  );
+  connector = new OAuthEmploymentConnector(oauthSourceSchema.parse(payrollSourceConfig(source, mapping)));
 });
 afterAll(() => source.close());
 

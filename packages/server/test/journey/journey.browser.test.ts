@@ -1,8 +1,5 @@
-import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ensureJourneyBuilt } from '@openidv/journey/build';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -11,17 +8,15 @@ import {
   axeViolations,
   browserAvailable,
   DESKTOP,
+  FACE,
+  fakeCamera,
   launchChromium,
+  PASSPORT,
   PHONE,
-  ROOT,
   screenshot,
-  stillVideo,
 } from '../support/browser.ts';
 import { type ReceivedWebhook, startReceiver, startTestServer, waitFor } from '../support/harness.ts';
 import { multipart, testPhotos } from '../support/photos.ts';
-
-const PASSPORT = join(ROOT, 'examples/fixtures/specimen-passport-td3.jpg');
-const FACE = join(ROOT, 'packages/biometrics/fixtures/person-a.jpg');
 
 /** The workflow of the main scenario: every check that decides which steps the journey shows. */
 const FULL_WORKFLOW = {
@@ -71,30 +66,12 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
   let site: Awaited<ReturnType<typeof startBusinessSite>>;
   let hooks: Awaited<ReturnType<typeof startReceiver>>;
   let browser: Browser;
-  let dir: string;
-  let camera: string;
-  let documentVideo: string;
-  let faceVideo: string;
+  let camera: ReturnType<typeof fakeCamera>;
   let fullWorkflowId: string;
-
-  /** What the fake camera shows from the next time a page starts it. */
-  const cameraShows = (video: string) => {
-    copyFileSync(video, `${camera}.next`);
-    renameSync(`${camera}.next`, camera);
-  };
 
   beforeAll(async () => {
     await ensureJourneyBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'openidv-journey-'));
-    documentVideo = stillVideo(
-      PASSPORT,
-      join(dir, 'passport.y4m'),
-      0.86,
-      'eq=contrast=0.85:brightness=-0.05,',
-    );
-    faceVideo = stillVideo(FACE, join(dir, 'face.y4m'), 0.95);
-    camera = join(dir, 'camera.y4m');
-    cameraShows(documentVideo);
+    camera = fakeCamera('journey');
     site = await startBusinessSite();
     server = await startTestServer('sqlite', {
       OPENIDV_JOURNEY_FRAME_ANCESTORS: `'self' ${site.origin}`,
@@ -117,7 +94,7 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
     const wf = await server.api.json('POST', '/v1/workflows', FULL_WORKFLOW);
     expect(wf.status).toBe(201);
     fullWorkflowId = wf.body.id;
-    browser = await launchChromium(camera);
+    browser = await launchChromium(camera.file);
   }, 120_000);
 
   afterAll(async () => {
@@ -125,7 +102,7 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
     await hooks?.close();
     site?.server.close();
     await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    camera?.remove();
   });
 
   async function newSession(body: Record<string, unknown> = {}) {
@@ -148,7 +125,7 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
     expect.poll(() => heading(page).textContent(), { timeout: 15_000 }).toBe(text);
 
   it('phone: consent, passport by camera, reload resumes, selfie, submit, end page, callback, decision and webhook', async () => {
-    cameraShows(documentVideo);
+    camera.shows(camera.passport);
     const s = await newSession({ workflowId: fullWorkflowId, vendorData: 'phone-1' });
     const context = await browser.newContext({ ...PHONE, locale: 'en-GB' });
     const page = await context.newPage();
@@ -186,7 +163,7 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
     await take.click();
     await expectHeading(page, 'Check your photo');
     await expectAccessible(page, 'phone', '04-document-review');
-    cameraShows(faceVideo);
+    camera.shows(camera.face);
     await page.getByRole('button', { name: 'Use this photo' }).click();
     await expect.poll(() => heading(page).textContent(), { timeout: 15_000 }).toBe('Take a selfie');
 
@@ -257,7 +234,7 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
   }
 
   it('desktop: German from the session locale, hand-off offered, continue here, camera and upload, Arabic right to left', async () => {
-    cameraShows(documentVideo);
+    camera.shows(camera.passport);
     const s = await newSession({ locale: 'de-DE', vendorData: 'desktop-1' });
     const context = await browser.newContext({ ...DESKTOP, locale: 'en-US' });
     const page = await context.newPage();
@@ -429,7 +406,7 @@ describe.runIf(run)('the applicant journey in Chromium', () => {
   }, 60_000);
 
   it("active liveness: the selfie step shows the server's challenge, records it and sends the frames", async () => {
-    cameraShows(faceVideo);
+    camera.shows(camera.face);
     const wf = await server.api.json('POST', '/v1/workflows', {
       name: 'Selfie with a challenge',
       checks: [{ type: 'active-liveness', config: { steps: ['move-closer', 'move-back'], stepCount: 2 } }],

@@ -1,6 +1,3 @@
-import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ensureJourneyBuilt } from '@openidv/journey/build';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,16 +5,12 @@ import {
   axeViolations,
   browserAvailable,
   DESKTOP,
+  fakeCamera,
   launchChromium,
   PHONE,
-  ROOT,
   screenshot,
-  stillVideo,
 } from '../support/browser.ts';
 import { startTestServer, waitFor } from '../support/harness.ts';
-
-const PASSPORT = join(ROOT, 'examples/fixtures/specimen-passport-td3.jpg');
-const FACE = join(ROOT, 'packages/biometrics/fixtures/person-a.jpg');
 
 /** Branching (a follow-up shown only for "yes"), a choice, a country and a phone, with German and Arabic texts. */
 const QUESTIONNAIRE = {
@@ -63,29 +56,12 @@ const run = browserAvailable();
 describe.runIf(run)('the questionnaire step in Chromium', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let browser: Browser;
-  let dir: string;
-  let camera: string;
-  let documentVideo: string;
-  let faceVideo: string;
+  let camera: ReturnType<typeof fakeCamera>;
   let workflowId: string;
-
-  const cameraShows = (video: string) => {
-    copyFileSync(video, `${camera}.next`);
-    renameSync(`${camera}.next`, camera);
-  };
 
   beforeAll(async () => {
     await ensureJourneyBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'openidv-questionnaire-'));
-    documentVideo = stillVideo(
-      PASSPORT,
-      join(dir, 'passport.y4m'),
-      0.86,
-      'eq=contrast=0.85:brightness=-0.05,',
-    );
-    faceVideo = stillVideo(FACE, join(dir, 'face.y4m'), 0.95);
-    camera = join(dir, 'camera.y4m');
-    cameraShows(documentVideo);
+    camera = fakeCamera('questionnaire');
     server = await startTestServer('sqlite');
     const q = await server.api.json('POST', '/v1/questionnaires', QUESTIONNAIRE);
     expect(q.status).toBe(201);
@@ -99,13 +75,13 @@ describe.runIf(run)('the questionnaire step in Chromium', () => {
     });
     expect(wf.status).toBe(201);
     workflowId = wf.body.id;
-    browser = await launchChromium(camera);
+    browser = await launchChromium(camera.file);
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    camera?.remove();
   });
 
   const heading = (page: Page) => page.locator('h1');
@@ -120,7 +96,7 @@ describe.runIf(run)('the questionnaire step in Chromium', () => {
   }
 
   it('phone: consent, passport, selfie, then the questionnaire with a live branch, translations and errors; answers reach the API', async () => {
-    cameraShows(documentVideo);
+    camera.shows(camera.passport);
     const created = await server.api.json('POST', '/v1/sessions', { workflowId });
     const url = `${server.api.base}${new URL(created.body.url).pathname}`;
     const context = await browser.newContext({ ...PHONE, locale: 'en-GB' });
@@ -135,7 +111,7 @@ describe.runIf(run)('the questionnaire step in Chromium', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     await expectHeading(page, 'Photo page of your passport');
     await photograph(page);
-    cameraShows(faceVideo);
+    camera.shows(camera.face);
     await page.getByRole('button', { name: 'Use this photo' }).click();
     await expectHeading(page, 'Take a selfie');
     await photograph(page);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
@@ -9,6 +10,9 @@ import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 export const CHROMIUM = process.env.OPENIDV_CHROMIUM ?? '/usr/bin/chromium';
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const RESULTS = join(ROOT, 'test-results', 'journey');
+/** The ICAO specimen passport and a face that are photographed in the journey tests. */
+export const PASSPORT = join(ROOT, 'examples/fixtures/specimen-passport-td3.jpg');
+export const FACE = join(ROOT, 'packages/biometrics/fixtures/person-a.jpg');
 
 export function browserAvailable(): boolean {
   const ok = existsSync(CHROMIUM) && commandExists('ffmpeg');
@@ -19,6 +23,16 @@ export function browserAvailable(): boolean {
       `skipping the browser tests: ${CHROMIUM} or ffmpeg is missing (apt-get install -y chromium ffmpeg)`,
     );
   return ok;
+}
+
+/** Chromium alone, for the tests that need no fake camera (the console, the vendors' SDKs). */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI) throw new Error(`CI needs ${CHROMIUM} (apt-get install -y chromium).`);
+  console.warn(
+    `skipping the browser tests that need Chromium: ${CHROMIUM} is missing (apt-get install -y chromium)`,
+  );
+  return false;
 }
 
 function commandExists(cmd: string): boolean {
@@ -50,6 +64,30 @@ export function stillVideo(image: string, out: string, fill = 0.86, exposure = '
   ]);
   renameSync(tmp, out);
   return out;
+}
+
+/**
+ * A fake camera (give `file` to launchChromium) in a temporary folder, with the passport and the face as
+ * videos; it starts on the passport, and `shows` changes what it plays from the next time a page starts it.
+ */
+export function fakeCamera(name: string) {
+  const dir = mkdtempSync(join(tmpdir(), `openidv-${name}-`));
+  const file = join(dir, 'camera.y4m');
+  const camera = {
+    file,
+    // A scanned page's pure white made the light grey a camera sees of paper.
+    passport: stillVideo(PASSPORT, join(dir, 'passport.y4m'), 0.86, 'eq=contrast=0.85:brightness=-0.05,'),
+    face: stillVideo(FACE, join(dir, 'face.y4m'), 0.95),
+    shows(video: string) {
+      copyFileSync(video, `${file}.next`);
+      renameSync(`${file}.next`, file);
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  camera.shows(camera.passport);
+  return camera;
 }
 
 /**

@@ -183,6 +183,35 @@ export async function startReceiver(
   };
 }
 
+/** A port free right now on localhost, for a server whose public URL must be known before it starts. */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+export interface DialectCredential {
+  id: string;
+  key: string;
+  secret: string;
+  /** Where the vendor's API is answered for this credential. */
+  baseUrl: string;
+  /** Veriff's `vrf-integration-id`. */
+  integrationId: string;
+}
+
+/** A dialect credential made with the API key, as an integrator moving from the vendor would. */
+export async function issueDialectCredential(
+  api: Api,
+  credential: { name: string; dialect: string; webhookUrl?: string },
+): Promise<DialectCredential> {
+  const created = await api.json('POST', '/v1/dialect-credentials', credential);
+  if (created.status !== 201) throw new Error(`dialect credential: ${JSON.stringify(created.body)}`);
+  return created.body as DialectCredential;
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function waitFor<T>(

@@ -21,6 +21,24 @@ export interface PayrollSource {
   close(): Promise<void>;
 }
 
+/** openidv's configuration of this source as "Test Payroll", reading its records with `mapping`. */
+export function payrollSourceConfig(source: PayrollSource, mapping: Record<string, string>) {
+  return {
+    id: 'payroll',
+    name: 'Test Payroll',
+    authorizationUrl: `${source.issuer}/auth`,
+    tokenUrl: `${source.issuer}/token`,
+    revocationUrl: `${source.issuer}/token/revocation`,
+    clientId: source.clientId,
+    clientSecret: source.clientSecret,
+    scopes: ['payroll.read'],
+    resourceUrl: source.resourceUrl,
+    mapping,
+    // The stand-in listens on loopback without TLS.
+    allowInsecureHttp: true,
+  };
+}
+
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),

@@ -1,3 +1,4 @@
+import { renderSyntheticDocument, td3Mrz } from '@openidv/document-reader/testing';
 import { renderScene } from '@openidv/image-decoding/testing';
 import sharp from 'sharp';
 
@@ -9,6 +10,25 @@ export async function testPhotos() {
     blurredJpeg: await sharp(sharpJpeg).blur(6).jpeg().toBuffer(),
     png: await sharp(sharpJpeg).png().toBuffer(),
   };
+}
+
+/**
+ * A synthetic Dutch passport of Anna Maria Visser (born 1990-02-15, number NX4R7K2P1), valid until 2034: the
+ * document check alone has nothing against it.
+ */
+export function visserPassport(): Promise<Buffer> {
+  return renderSyntheticDocument({
+    mrz: td3Mrz({
+      country: 'NLD',
+      lastName: 'Visser',
+      firstNames: 'Anna Maria',
+      number: 'NX4R7K2P1',
+      birth: '900215',
+      sex: 'F',
+      expiry: '340101',
+    }),
+    width: 1000,
+  });
 }
 
 export function multipart(

@@ -131,17 +131,7 @@ export interface DialectIdRow {
 export async function insertDialectId(db: Executor, row: DialectIdRow): Promise<DialectIdRow> {
   await db
     .insertInto('dialect_ids')
-    .values({
-      dialect: row.dialect,
-      external_id: row.externalId,
-      kind: row.kind,
-      internal_id: row.internalId,
-      application_id: row.applicationId,
-      session_id: row.sessionId,
-      credential_id: row.credentialId,
-      extra: JSON.stringify(row.extra),
-      created_at: row.createdAt.getTime(),
-    })
+    .values(fromDialectId(row))
     .onConflict((oc) => oc.columns(['dialect', 'internal_id']).doNothing())
     .execute();
   return (await findByInternalId(db, row.dialect, row.internalId))!;
@@ -202,17 +192,7 @@ export async function findLatestOfKind(
 export async function claimExternalId(db: Executor, row: DialectIdRow): Promise<boolean> {
   const r = await db
     .insertInto('dialect_ids')
-    .values({
-      dialect: row.dialect,
-      external_id: row.externalId,
-      kind: row.kind,
-      internal_id: row.internalId,
-      application_id: row.applicationId,
-      session_id: row.sessionId,
-      credential_id: row.credentialId,
-      extra: JSON.stringify(row.extra),
-      created_at: row.createdAt.getTime(),
-    })
+    .values(fromDialectId(row))
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
@@ -253,5 +233,19 @@ function toDialectId(r: DB['dialect_ids']): DialectIdRow {
     credentialId: r.credential_id,
     extra: JSON.parse(r.extra),
     createdAt: new Date(Number(r.created_at)),
+  };
+}
+
+function fromDialectId(row: DialectIdRow): DB['dialect_ids'] {
+  return {
+    dialect: row.dialect,
+    external_id: row.externalId,
+    kind: row.kind,
+    internal_id: row.internalId,
+    application_id: row.applicationId,
+    session_id: row.sessionId,
+    credential_id: row.credentialId,
+    extra: JSON.stringify(row.extra),
+    created_at: row.createdAt.getTime(),
   };
 }

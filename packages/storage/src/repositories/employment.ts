@@ -1,3 +1,4 @@
+import type { DB } from '../database/schema.ts';
 import type { Executor } from './applications.ts';
 import { fromJson, toJson } from './json.ts';
 
@@ -98,21 +99,7 @@ export async function insertConnection(db: Executor, c: ConnectionRow): Promise<
     .execute();
 }
 
-type ConnectionDbRow = {
-  id: string;
-  session_id: string;
-  source_id: string;
-  declared_id: string | null;
-  status: string;
-  state_digest: string | null;
-  pending_enc: string | null;
-  employments: string | null;
-  error_code: string | null;
-  created_at: number;
-  updated_at: number;
-};
-
-function toConnection<E>(r: ConnectionDbRow): ConnectionRow<E> {
+function toConnection<E>(r: DB['employment_connections']): ConnectionRow<E> {
   return {
     id: r.id,
     sessionId: r.session_id,

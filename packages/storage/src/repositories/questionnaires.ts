@@ -1,38 +1,14 @@
 import type { Answers, Questionnaire, QuestionnaireDefinition } from '@openidv/domain';
 import type { DB } from '../database/schema.ts';
 import type { Executor } from './applications.ts';
+import * as versioned from './versioned.ts';
+import { QUESTIONNAIRES } from './versioned.ts';
 
 export async function insertQuestionnaire(
   db: Executor,
   q: { id: string; applicationId: string; definition: QuestionnaireDefinition; now: number },
 ): Promise<void> {
-  await db
-    .insertInto('questionnaires')
-    .values({
-      id: q.id,
-      application_id: q.applicationId,
-      title: q.definition.title,
-      definition: JSON.stringify(q.definition),
-      version: 1,
-      created_at: q.now,
-      updated_at: q.now,
-      deleted_at: null,
-    })
-    .execute();
-  await insertVersion(db, q.id, 1, q.definition, q.now);
-}
-
-async function insertVersion(
-  db: Executor,
-  id: string,
-  version: number,
-  definition: QuestionnaireDefinition,
-  now: number,
-) {
-  await db
-    .insertInto('questionnaire_versions')
-    .values({ questionnaire_id: id, version, definition: JSON.stringify(definition), created_at: now })
-    .execute();
+  await versioned.create(db, QUESTIONNAIRES, q, { title: q.definition.title });
 }
 
 /** A saved version, also of an archived questionnaire: sessions keep the version their workflow pinned. */
@@ -41,13 +17,7 @@ export async function findQuestionnaireVersion(
   id: string,
   version: number,
 ): Promise<QuestionnaireDefinition | undefined> {
-  const r = await db
-    .selectFrom('questionnaire_versions')
-    .select('definition')
-    .where('questionnaire_id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  return r && (JSON.parse(r.definition) as QuestionnaireDefinition);
+  return versioned.findVersion<QuestionnaireDefinition>(db, QUESTIONNAIRES, id, version);
 }
 
 export async function findQuestionnaire(
@@ -55,25 +25,12 @@ export async function findQuestionnaire(
   applicationId: string,
   id: string,
 ): Promise<Questionnaire | undefined> {
-  const r = await db
-    .selectFrom('questionnaires')
-    .selectAll()
-    .where('application_id', '=', applicationId)
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
+  const r = await versioned.findCurrent(db, QUESTIONNAIRES, applicationId, id);
   return r && toQuestionnaire(r);
 }
 
 export async function listQuestionnaires(db: Executor, applicationId: string): Promise<Questionnaire[]> {
-  const rows = await db
-    .selectFrom('questionnaires')
-    .selectAll()
-    .where('application_id', '=', applicationId)
-    .where('deleted_at', 'is', null)
-    .orderBy('id')
-    .execute();
-  return rows.map(toQuestionnaire);
+  return (await versioned.listCurrent(db, QUESTIONNAIRES, applicationId)).map(toQuestionnaire);
 }
 
 /** Saves a new version; workflows (and so sessions) keep the version they pinned. */
@@ -83,13 +40,12 @@ export async function updateQuestionnaire(
   definition: QuestionnaireDefinition,
   now: number,
 ): Promise<void> {
-  const version = current.version + 1;
-  await db
-    .updateTable('questionnaires')
-    .set({ title: definition.title, definition: JSON.stringify(definition), version, updated_at: now })
-    .where('id', '=', current.id)
-    .execute();
-  await insertVersion(db, current.id, version, definition, now);
+  await versioned.saveVersion(
+    db,
+    QUESTIONNAIRES,
+    { id: current.id, version: current.version + 1, definition, now },
+    { title: definition.title },
+  );
 }
 
 /** Archives: gone from lists and from new workflows; its versions stay for the sessions that use them. */
@@ -99,12 +55,7 @@ export async function archiveQuestionnaire(
   id: string,
   now: number,
 ): Promise<void> {
-  await db
-    .updateTable('questionnaires')
-    .set({ deleted_at: now })
-    .where('application_id', '=', applicationId)
-    .where('id', '=', id)
-    .execute();
+  await versioned.archive(db, QUESTIONNAIRES, applicationId, id, now);
 }
 
 export interface QuestionnaireAnswersRow {

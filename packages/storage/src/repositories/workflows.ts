@@ -1,39 +1,14 @@
 import type { Workflow, WorkflowDefinition } from '@openidv/domain';
 import type { DB } from '../database/schema.ts';
 import type { Executor } from './applications.ts';
+import * as versioned from './versioned.ts';
+import { WORKFLOWS } from './versioned.ts';
 
 export async function insertWorkflow(
   db: Executor,
   w: { id: string; applicationId: string; definition: WorkflowDefinition; isDefault: boolean; now: number },
 ): Promise<void> {
-  await db
-    .insertInto('workflows')
-    .values({
-      id: w.id,
-      application_id: w.applicationId,
-      name: w.definition.name,
-      definition: JSON.stringify(w.definition),
-      is_default: w.isDefault ? 1 : 0,
-      version: 1,
-      created_at: w.now,
-      updated_at: w.now,
-      deleted_at: null,
-    })
-    .execute();
-  await insertVersion(db, w.id, 1, w.definition, w.now);
-}
-
-async function insertVersion(
-  db: Executor,
-  id: string,
-  version: number,
-  definition: WorkflowDefinition,
-  now: number,
-) {
-  await db
-    .insertInto('workflow_versions')
-    .values({ workflow_id: id, version, definition: JSON.stringify(definition), created_at: now })
-    .execute();
+  await versioned.create(db, WORKFLOWS, w, { name: w.definition.name, is_default: w.isDefault ? 1 : 0 });
 }
 
 /** The definition a session runs: the version it was created with. */
@@ -42,13 +17,7 @@ export async function findWorkflowVersion(
   id: string,
   version: number,
 ): Promise<WorkflowDefinition | undefined> {
-  const r = await db
-    .selectFrom('workflow_versions')
-    .select('definition')
-    .where('workflow_id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  return r && (JSON.parse(r.definition) as WorkflowDefinition);
+  return versioned.findVersion<WorkflowDefinition>(db, WORKFLOWS, id, version);
 }
 
 export async function findWorkflow(
@@ -56,13 +25,7 @@ export async function findWorkflow(
   applicationId: string,
   id: string,
 ): Promise<Workflow | undefined> {
-  const r = await db
-    .selectFrom('workflows')
-    .selectAll()
-    .where('application_id', '=', applicationId)
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
+  const r = await versioned.findCurrent(db, WORKFLOWS, applicationId, id);
   return r && toWorkflow(r);
 }
 
@@ -81,14 +44,7 @@ export async function findDefaultWorkflow(
 }
 
 export async function listWorkflows(db: Executor, applicationId: string): Promise<Workflow[]> {
-  const rows = await db
-    .selectFrom('workflows')
-    .selectAll()
-    .where('application_id', '=', applicationId)
-    .where('deleted_at', 'is', null)
-    .orderBy('id')
-    .execute();
-  return rows.map(toWorkflow);
+  return (await versioned.listCurrent(db, WORKFLOWS, applicationId)).map(toWorkflow);
 }
 
 /** Saves a new version of the definition; sessions already created keep the version they started with. */
@@ -101,17 +57,12 @@ export async function updateWorkflow(
 ): Promise<void> {
   const current = await findWorkflow(db, applicationId, id);
   if (!current) return;
-  await db
-    .updateTable('workflows')
-    .set({
-      name: definition.name,
-      definition: JSON.stringify(definition),
-      version: current.version + 1,
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .execute();
-  await insertVersion(db, id, current.version + 1, definition, now);
+  await versioned.saveVersion(
+    db,
+    WORKFLOWS,
+    { id, version: current.version + 1, definition, now },
+    { name: definition.name },
+  );
 }
 
 export async function setDefaultWorkflow(
@@ -140,12 +91,7 @@ export async function deleteWorkflow(
   id: string,
   now: number,
 ): Promise<void> {
-  await db
-    .updateTable('workflows')
-    .set({ deleted_at: now })
-    .where('application_id', '=', applicationId)
-    .where('id', '=', id)
-    .execute();
+  await versioned.archive(db, WORKFLOWS, applicationId, id, now);
 }
 
 function toWorkflow(r: DB['workflows']): Workflow {

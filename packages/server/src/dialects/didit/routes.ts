@@ -1,4 +1,3 @@
-import fastifyRateLimit from '@fastify/rate-limit';
 import { type DomainError, isDomainError, type Session, type SessionStatus } from '@openidv/domain';
 import {
   type DialectIdRow,
@@ -26,6 +25,7 @@ import { findSessionOrThrow } from '../../usecases/sessions/find-session.ts';
 import { journeyUrl } from '../../usecases/sessions/present-session.ts';
 import { getWorkflow } from '../../usecases/workflows/manage-workflows.ts';
 import { externalIdFor, resolveExternalId } from '../ids.ts';
+import { limitDialectRate } from '../rate-limit.ts';
 import {
   coreDocumentType,
   coreStatuses,
@@ -156,19 +156,16 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
     if (!auth || auth.credential.revokedAt) throw new DiditError(403, FORBIDDEN);
     request.diditAuth = auth;
   });
-  if (platform.config.rateLimitPerMinute > 0) {
-    await app.register(fastifyRateLimit, {
-      hook: 'preHandler',
-      max: platform.config.rateLimitPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: (request) => request.diditAuth?.credential.id ?? request.ip,
-      errorResponseBuilder: (_r, context) =>
-        new DiditError(
-          429,
-          `Request was throttled. Expected available in ${Math.ceil(context.ttl / 1000)} seconds.`,
-        ),
-    });
-  }
+  await limitDialectRate(
+    app,
+    platform,
+    (request) => request.diditAuth?.credential.id,
+    (context) =>
+      new DiditError(
+        429,
+        `Request was throttled. Expected available in ${Math.ceil(context.ttl / 1000)} seconds.`,
+      ),
+  );
 
   const applicationOf = (request: FastifyRequest) => request.diditAuth!.credential.applicationId;
   const actorOf = (request: FastifyRequest) => `api:${request.diditAuth!.credential.id}`;

@@ -1,5 +1,4 @@
 import { timingSafeEqual } from 'node:crypto';
-import fastifyRateLimit from '@fastify/rate-limit';
 import { type DomainError, isDomainError, type Session, type WorkflowCheck } from '@openidv/domain';
 import { type DialectIdRow, dialects, sessions as sessionsRepo } from '@openidv/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -19,6 +18,7 @@ import { journeyUrl } from '../../usecases/sessions/present-session.ts';
 import { workflowVariant } from '../../usecases/workflows/workflow-variant.ts';
 import { toAlpha3 } from '../countries.ts';
 import { externalIdFor, resolveExternalId } from '../ids.ts';
+import { limitDialectRate } from '../rate-limit.ts';
 import { coreDocumentType, DUMMY_STATUSES, IdenfyError, IMAGE_KEYS } from './codes.ts';
 import { dataBlock, duplicateScanRefs, type IdenfySessionExtra, statusBody } from './present.ts';
 
@@ -216,20 +216,17 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
     if (auth.credential.revokedAt) throw new IdenfyError(403, 'PERMISSIONS_ERROR', 'Partner inactive');
     request.idenfyAuth = auth;
   });
-  if (platform.config.rateLimitPerMinute > 0) {
-    await app.register(fastifyRateLimit, {
-      hook: 'preHandler',
-      max: platform.config.rateLimitPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: (request) => request.idenfyAuth?.credential.id ?? request.ip,
-      errorResponseBuilder: (_r, context) =>
-        new IdenfyError(
-          429,
-          'TOO_MANY_REQUESTS',
-          `Requests per minute limit (${context.max}) has been reached.`,
-        ),
-    });
-  }
+  await limitDialectRate(
+    app,
+    platform,
+    (request) => request.idenfyAuth?.credential.id,
+    (context) =>
+      new IdenfyError(
+        429,
+        'TOO_MANY_REQUESTS',
+        `Requests per minute limit (${context.max}) has been reached.`,
+      ),
+  );
 
   const applicationOf = (request: FastifyRequest) => request.idenfyAuth!.credential.applicationId;
   const actorOf = (request: FastifyRequest) => `api:${request.idenfyAuth!.credential.id}`;

@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import fastifyRateLimit from '@fastify/rate-limit';
 import { type DomainError, isDomainError, type Session } from '@openidv/domain';
 import { type DialectIdRow, dialects, media as mediaRepo, sessions as sessionsRepo } from '@openidv/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -18,6 +17,7 @@ import { findSessionOrThrow } from '../../usecases/sessions/find-session.ts';
 import { journeyUrl } from '../../usecases/sessions/present-session.ts';
 import { toAlpha3 } from '../countries.ts';
 import { externalIdFor, resolveExternalId } from '../ids.ts';
+import { limitDialectRate } from '../rate-limit.ts';
 import { contextName, coreDocumentType, VERIFF_CONTEXTS, VeriffError, veriffStatus } from './codes.ts';
 import {
   decisionBody,
@@ -140,20 +140,13 @@ export async function veriffRoutes(app: FastifyInstance, platform: Platform): Pr
     if (integration && integration !== auth.credential.integrationId) throw new VeriffError(401, '1803');
     request.veriffAuth = auth;
   });
-  if (platform.config.rateLimitPerMinute > 0) {
-    await app.register(fastifyRateLimit, {
-      hook: 'preHandler',
-      max: platform.config.rateLimitPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: (request) => request.veriffAuth?.credential.id ?? request.ip,
-      errorResponseBuilder: (_r, context) =>
-        new VeriffError(
-          429,
-          '429',
-          `Rate limit of ${context.max} requests per minute exceeded; retry later.`,
-        ),
-    });
-  }
+  await limitDialectRate(
+    app,
+    platform,
+    (request) => request.veriffAuth?.credential.id,
+    (context) =>
+      new VeriffError(429, '429', `Rate limit of ${context.max} requests per minute exceeded; retry later.`),
+  );
   // Veriff signs its responses with the same key pair: X-AUTH-CLIENT and X-HMAC-SIGNATURE of the body.
   app.addHook('onSend', async (request, reply, payload) => {
     const auth = request.veriffAuth;

@@ -10,7 +10,7 @@ import { type Executor, questionnaires, sessions, workflows } from '@openidv/sto
 import countries from 'i18n-iso-countries';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Platform } from '../../platform/platform.ts';
-import { assertAcceptsMedia } from '../sessions/add-media.ts';
+import { assertAcceptsChanges } from '../sessions/add-media.ts';
 
 export interface SessionQuestionnaire {
   id: string;
@@ -60,18 +60,7 @@ export async function answerQuestionnaire(
   actor: string,
 ) {
   const now = platform.now();
-  try {
-    assertAcceptsMedia(session, now);
-  } catch (e) {
-    if (e instanceof DomainError && e.code === 'SESSION_NOT_ACCEPTING_MEDIA') {
-      throw new DomainError(
-        'INVALID_TRANSITION',
-        `Answers cannot change once the session is "${session.status}".`,
-        { status: session.status },
-      );
-    }
-    throw e;
-  }
+  assertAcceptsChanges(session, now, 'Answers');
   const q = await sessionQuestionnaire(platform, session);
   if (!q) throw new DomainError('NO_QUESTIONNAIRE', "The session's workflow has no questionnaire.");
   const { answers, dropped } = checkAnswers(q.definition, input, answerNormalizers);

@@ -1,9 +1,9 @@
-import { DomainError, type Session } from '@openidv/domain';
+import type { Session } from '@openidv/domain';
 import { sessions } from '@openidv/storage';
 import { z } from 'zod';
 import type { Platform } from '../../platform/platform.ts';
 import { recordSessionSignals } from '../risk/risk-signals.ts';
-import { assertAcceptsMedia } from './add-media.ts';
+import { assertAcceptsChanges } from './add-media.ts';
 
 export const collectedDataInput = z
   .object({
@@ -26,17 +26,7 @@ export type CollectedDataInput = z.infer<typeof collectedDataInput>;
 /** Merges what the integrator collected about the applicant into the session, for the risk checks. */
 export async function addCollectedData(platform: Platform, session: Session, input: CollectedDataInput) {
   const now = platform.now();
-  try {
-    assertAcceptsMedia(session, now);
-  } catch (e) {
-    if (e instanceof DomainError && e.code === 'SESSION_NOT_ACCEPTING_MEDIA') {
-      throw new DomainError(
-        'INVALID_TRANSITION',
-        `Collected data cannot change once the session is "${session.status}".`,
-      );
-    }
-    throw e;
-  }
+  assertAcceptsChanges(session, now, 'Collected data');
   const merged = { ...session.collected, ...input };
   await platform.database.db.transaction().execute(async (tx) => {
     await sessions.updateCollectedData(tx, session.id, merged, now.getTime());

@@ -31,6 +31,27 @@ export function assertAcceptsMedia(session: Session, now: Date): void {
   }
 }
 
+/**
+ * For what else the applicant gives until submission (answers, collected data): a session that no longer
+ * accepts it answers as a refused transition, since nothing was uploaded.
+ */
+export function assertAcceptsChanges(session: Session, now: Date, what: string): void {
+  try {
+    assertAcceptsMedia(session, now);
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'SESSION_NOT_ACCEPTING_MEDIA') {
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `${what} cannot change once the session is "${session.status}".`,
+        {
+          status: session.status,
+        },
+      );
+    }
+    throw e;
+  }
+}
+
 export async function addMedia(
   platform: Platform,
   session: Session,

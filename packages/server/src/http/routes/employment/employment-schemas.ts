@@ -9,21 +9,21 @@ const source = z.union([
   }),
 ]);
 
+/** A job as the candidate declared it; the result and the journey each add their own view of it. */
+const declaredEmployment = z.object({
+  id: z.string(),
+  employer: z.string(),
+  jobTitle: z.string().nullable(),
+  startDate: z.string(),
+  endDate: z.string().nullable(),
+});
+
 export const employmentResultSchema = z
   .object({
     sessionId: z.string(),
     type: z.enum(['identity', 'employment', 'income']),
     vendorData: z.string().nullable(),
-    declared: z.array(
-      z.object({
-        id: z.string(),
-        employer: z.string(),
-        jobTitle: z.string().nullable(),
-        startDate: z.string(),
-        endDate: z.string().nullable(),
-        annualIncome: z.number().nullable(),
-      }),
-    ),
+    declared: z.array(declaredEmployment.extend({ annualIncome: z.number().nullable() })),
     timeline: z
       .array(
         z.object({
@@ -95,12 +95,7 @@ export const employmentJourneySchema = z
     businessName: z.string().describe('The business the candidate shares their records with.'),
     sources: z.array(z.object({ id: z.string(), name: z.string() })).describe('Offered in this order.'),
     declared: z.array(
-      z.object({
-        id: z.string(),
-        employer: z.string(),
-        jobTitle: z.string().nullable(),
-        startDate: z.string(),
-        endDate: z.string().nullable(),
+      declaredEmployment.extend({
         connectedSource: z.string().nullable(),
         failedSources: z.array(z.string()),
         nextSource: z
