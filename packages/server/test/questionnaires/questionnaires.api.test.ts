@@ -94,6 +94,20 @@ describe.each(await testDialects())('questionnaires, on %s', (dialect) => {
     });
     expect(missing.status).toBe(422);
     expect(missing.body.error.code).toBe('WORKFLOW_INVALID');
+    // An eID sign-in submits the session when it completes: questions after the capture could never be asked.
+    const afterEid = await server.api.json('POST', '/v1/workflows', {
+      name: 'eID, then questions',
+      checks: [{ type: 'eid', config: {} }],
+      questionnaire: { id: q.id, placement: 'after-capture' },
+    });
+    expect(afterEid.status).toBe(422);
+    expect(afterEid.body.error.details.problems[0]).toMatch(/^questionnaire\.placement: /);
+    const beforeEid = await server.api.json('POST', '/v1/workflows', {
+      name: 'Questions, then eID',
+      checks: [{ type: 'eid', config: {} }],
+      questionnaire: { id: q.id, placement: 'before-capture' },
+    });
+    expect(beforeEid.status).toBe(201);
 
     const wf = await server.api.json('POST', '/v1/workflows', {
       name: 'With questions',

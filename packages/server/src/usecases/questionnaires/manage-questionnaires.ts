@@ -75,6 +75,12 @@ export async function pinQuestionnaire(
 ): Promise<WorkflowDefinition> {
   const ref = definition.questionnaire;
   if (!ref) return definition;
+  // A completed eID sign-in submits the session at once, so questions placed after the capture would never be asked.
+  if (ref.placement === 'after-capture' && definition.checks.some((c) => c.type === 'eid')) {
+    const problem =
+      'questionnaire.placement: a workflow that offers eID asks its questionnaire "before-capture"; an eID sign-in submits the session as soon as it completes';
+    throw new DomainError('WORKFLOW_INVALID', problem, { problems: [problem] });
+  }
   const q = await questionnaires.findQuestionnaire(platform.database.db, applicationId, ref.id);
   if (!q) {
     throw new DomainError('WORKFLOW_INVALID', `questionnaire.id: no questionnaire "${ref.id}"`, {
