@@ -111,7 +111,9 @@ describe.skipIf(!chromiumAvailable())(
           // Decline: "d" moves to the reason list; the arrow keys pick one; Ctrl+Enter confirms.
           const pick = 1 + (i % 4);
           await page.keyboard.press('d');
-          await expect.poll(() => page.evaluate('document.activeElement?.name')).toBe('reasonCode');
+          await expect
+            .poll(() => page.evaluate('document.activeElement?.name'), { timeout: 10_000 })
+            .toBe('reasonCode');
           for (let k = 0; k < pick; k++) await page.keyboard.press('ArrowDown');
           planned.set(id, { status: 'declined', reasonCode: reasons[pick - 1]!.code });
         } else {
