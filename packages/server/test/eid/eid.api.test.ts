@@ -2,7 +2,7 @@ import { testDialects } from '@openidv/storage/testing';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitFor } from '../support/harness.ts';
-import { signIn, startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { bankIdProvider, signIn, startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
@@ -20,19 +20,15 @@ describe.each(await testDialects())('eID over OpenID Connect (%s)', (dialect) =>
     server = await startTestServer(dialect);
     base = server.api.base.replace('127.0.0.1', 'localhost');
     idp = await startTestProvider(() => `${base}/eid/callback`);
-    const p = await server.api.json('POST', '/v1/identity-providers', {
-      providerId: 'bankidse',
-      name: 'BankID',
-      issuer: idp.issuer,
-      clientId: idp.clientId,
-      clientSecret: idp.clientSecret,
-      scopes: ['openid', 'profile'],
-      levelOfAssurance: 'high',
-      acrValues: ['urn:test:loa:high', 'urn:test:loa:low'],
-      acrLevels: { 'urn:test:loa:high': 'high', 'urn:test:loa:low': 'low' },
-      flows: ['redirect', 'qr', 'push'],
-      loginHintLabel: 'Personal code',
-    });
+    const p = await server.api.json(
+      'POST',
+      '/v1/identity-providers',
+      bankIdProvider(idp, {
+        scopes: ['openid', 'profile'],
+        acrValues: ['urn:test:loa:high', 'urn:test:loa:low'],
+        loginHintLabel: 'Personal code',
+      }),
+    );
     expect(p.status, JSON.stringify(p.body)).toBe(201);
     const w = await server.api.json('POST', '/v1/workflows', {
       name: 'eID first',

@@ -10,7 +10,7 @@ import {
   screenshot,
 } from '../support/browser.ts';
 import { startTestServer, waitFor } from '../support/harness.ts';
-import { startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { bankIdProvider, startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
@@ -29,18 +29,11 @@ describe.skipIf(!browserAvailable())('eID in the journey (headless Chromium)', (
     server = await startTestServer('sqlite');
     base = server.api.base.replace('127.0.0.1', 'localhost');
     idp = await startTestProvider(() => `${base}/eid/callback`);
-    const p = await server.api.json('POST', '/v1/identity-providers', {
-      providerId: 'bankidse',
-      name: 'BankID',
-      issuer: idp.issuer,
-      clientId: idp.clientId,
-      clientSecret: idp.clientSecret,
-      levelOfAssurance: 'high',
-      acrValues: ['urn:test:loa:high'],
-      acrLevels: { 'urn:test:loa:high': 'high', 'urn:test:loa:low': 'low' },
-      flows: ['redirect', 'qr', 'push'],
-      loginHintLabel: 'Personal code',
-    });
+    const p = await server.api.json(
+      'POST',
+      '/v1/identity-providers',
+      bankIdProvider(idp, { loginHintLabel: 'Personal code' }),
+    );
     expect(p.status, JSON.stringify(p.body)).toBe(201);
     const w = await server.api.json('POST', '/v1/workflows', {
       name: 'eID or document',

@@ -2,7 +2,7 @@ import { testDialects } from '@openidv/storage/testing';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitFor } from '../support/harness.ts';
-import { signIn, startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { bankIdProvider, signIn, startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
@@ -36,17 +36,7 @@ describe.each(await testDialects())('Hopae Connect dialect (%s)', (dialect) => {
     server = await startTestServer(dialect);
     base = server.api.base.replace('127.0.0.1', 'localhost');
     idp = await startTestProvider(() => `${base}/eid/callback`);
-    const p = await server.api.json('POST', '/v1/identity-providers', {
-      providerId: 'bankidse',
-      name: 'BankID',
-      issuer: idp.issuer,
-      clientId: idp.clientId,
-      clientSecret: idp.clientSecret,
-      levelOfAssurance: 'high',
-      acrValues: ['urn:test:loa:high'],
-      acrLevels: { 'urn:test:loa:high': 'high', 'urn:test:loa:low': 'low' },
-      flows: ['redirect', 'qr', 'push'],
-    });
+    const p = await server.api.json('POST', '/v1/identity-providers', bankIdProvider(idp));
     expect(p.status).toBe(201);
     const w = await server.api.json('POST', '/v1/workflows', {
       name: 'eID',

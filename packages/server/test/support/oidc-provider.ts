@@ -336,3 +336,22 @@ export async function signIn(startUrl: string, personalCode: string | 'cancel'):
   }
   throw new Error('too many redirects');
 }
+
+/** The body that registers the loopback provider as "bankidse" (high assurance, all three flows), with overrides. */
+export function bankIdProvider(
+  idp: TestProvider,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    providerId: 'bankidse',
+    name: 'BankID',
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: idp.clientSecret,
+    levelOfAssurance: 'high',
+    acrValues: ['urn:test:loa:high'],
+    acrLevels: { 'urn:test:loa:high': 'high', 'urn:test:loa:low': 'low' },
+    flows: ['redirect', 'qr', 'push'],
+    ...overrides,
+  };
+}
