@@ -5,6 +5,7 @@ import { parseDate } from './dates.ts';
 import type { EntitySchema, EntityTopic, ScreeningEntity } from './model.ts';
 import { fold, type NameForm, nameForms, phonetic, skeleton } from './normalize.ts';
 import { type IndexedName, type ScreeningIndex, tokenKeys, weightFor } from './search-index.ts';
+import { charMask, commonCharsBound, plainSimilarityBound } from './similarity-bound.ts';
 
 export interface ScreeningQuery {
   name: string;
@@ -109,6 +110,12 @@ interface QueryToken {
   skel: string;
   folded: string;
   digit: boolean;
+  /** For similarity-bound.ts: letters as bits, first letter, and the same of the folded spelling. */
+  mask: number;
+  first: number;
+  foldedId: number;
+  foldedMask: number;
+  foldedFirst: number;
 }
 
 interface PreparedForm {
@@ -119,16 +126,12 @@ interface PreparedForm {
   joined: string;
 }
 
-interface NameScore {
-  score: number;
-  detail: string;
-}
-
 function prepare(index: ScreeningIndex, form: NameForm, firstSlot: number): PreparedForm {
   const count = Math.max(index.entities.length, 10);
-  const tokens = form.tokens.map((text, i) => {
+  const tokens = form.tokens.map((text, i): QueryToken => {
     const id = index.tokenIds.get(text) ?? -1;
     const info = id >= 0 ? index.tokens[id] : undefined;
+    const folded = info ? info.folded : fold(text);
     return {
       slot: firstSlot + i,
       text,
@@ -136,8 +139,14 @@ function prepare(index: ScreeningIndex, form: NameForm, firstSlot: number): Prep
       weight: info ? info.weight : weightFor(0, count, text),
       phon: info ? info.phon : phonetic(text),
       skel: info ? info.skel : skeleton(text),
-      folded: info ? info.folded : fold(text),
+      folded,
       digit: info ? info.digit : hasDigit(text),
+      mask: charMask(text),
+      first: text.charCodeAt(0),
+      // a spelling no listed token folds to is equal to none of theirs
+      foldedId: index.foldedIds.get(folded) ?? -1,
+      foldedMask: charMask(folded),
+      foldedFirst: folded.charCodeAt(0),
     };
   });
   return {
@@ -286,6 +295,11 @@ function pairSim(
   const at = local * cache.width + q.slot * MODES.length + modeNo;
   const known = cache.sims[at]!;
   if (!Number.isNaN(known)) return known;
+  // a pair that cannot reach minTokenSimilarity is never paired, so its exact similarity is not needed
+  if (cannotPair(s, q, rid, mode)) {
+    cache.sims[at] = 0;
+    return 0;
+  }
   const r = s.index.tokens[rid]!;
   const sim =
     q.digit || r.digit
@@ -293,6 +307,54 @@ function pairSim(
       : differentTokenSimilarity(q.text, r.text, mode, q.phon, r.phon, q.skel, r.skel, q.folded, r.folded);
   cache.sims[at] = sim;
   return sim;
+}
+
+/** Bound on plainSimilarity from the two tokens' lengths and letters, with its early zero for lengths far apart. */
+function plainBound(la: number, ma: number, fa: number, lb: number, mb: number, fb: number): number {
+  const longest = Math.max(la, lb);
+  if (Math.abs(la - lb) / longest > 0.4) return 0;
+  const common = commonCharsBound(la, ma, lb, mb);
+  return common < 0 ? 1 : plainSimilarityBound(la, lb, common, fa === fb);
+}
+
+/**
+ * True when differentTokenSimilarity is certainly below minTokenSimilarity, judged from the tokens' letters alone
+ * (similarity-bound.ts), so that most pairs a query meets skip edit distance and Jaro-Winkler. Every step of
+ * differentTokenSimilarity is bounded in turn; abjad skeletons and initials are not, and are always computed.
+ */
+function cannotPair(s: Scorer, q: QueryToken, rid: number, mode: Comparison): boolean {
+  const ix = s.index;
+  const la = q.text.length;
+  const lb = ix.tokenLength[rid]!;
+  if (mode === 'abjad' || la < 2 || lb < 2) return false;
+  const min = s.w.minTokenSimilarity;
+  if (mode === 'strict') {
+    const common = commonCharsBound(la, q.mask, lb, ix.tokenMask[rid]!);
+    return common >= 0 && common / Math.max(la, lb) < min;
+  }
+  let bound = plainBound(la, q.mask, q.first, lb, ix.tokenMask[rid]!, ix.tokenFirst[rid]!);
+  const folded = ix.tokenFolded[rid]!;
+  if (bound < min) {
+    // the folded spellings are compared when either token folds; bounding them also when neither does (a token
+    // that does not fold is its own fold) only loosens the bound
+    bound = Math.max(
+      bound,
+      0.95 *
+        (q.foldedId === folded
+          ? 1
+          : plainBound(
+              q.folded.length,
+              q.foldedMask,
+              q.foldedFirst,
+              ix.foldedLength[folded]!,
+              ix.foldedMask[folded]!,
+              ix.foldedFirst[folded]!,
+            )),
+    );
+  }
+  // sounding alike lifts a similarity of 0.6 or more halfway to 1
+  if (bound >= 0.6 && Math.min(la, lb) >= 3) return false;
+  return bound < min;
 }
 
 function joinSimilarity(a: string, b: string, mode: Comparison): number {
@@ -304,10 +366,21 @@ function joinSimilarity(a: string, b: string, mode: Comparison): number {
   return Math.max(plain, sa === sb ? 0.9 : 0);
 }
 
-/** Cheap test before comparing "abdulrahman" with "abdul"+"rahman": same first letter, similar length. */
-function joinable(whole: string, a: string, b: string, mode: Comparison): boolean {
+/**
+ * Cheap test before comparing "abdulrahman" with "abdul"+"rahman": same first letter, similar length. It takes
+ * lengths and first letters, which the index keeps packed, so that the tokens themselves are read only for the
+ * pairs that pass.
+ */
+function joinable(
+  wholeLength: number,
+  wholeFirst: number,
+  aLength: number,
+  aFirst: number,
+  bLength: number,
+  mode: Comparison,
+): boolean {
   if (mode === 'abjad') return true; // vowels come and go across the scripts
-  return Math.abs(whole.length - a.length - b.length) <= 2 && whole[0] === a[0];
+  return Math.abs(wholeLength - aLength - bLength) <= 2 && wholeFirst === aFirst;
 }
 
 /**
@@ -336,18 +409,24 @@ const INITIAL_WEIGHT = 0.2;
 /**
  * Aligns query tokens to listed-name tokens in any order and scores the alignment: the weighted
  * mean similarity of paired tokens, where unpaired tokens count as zero with a reduced weight
- * (missing middle names cost little, an extra surname in the query costs a lot).
+ * (missing middle names cost little, an extra surname in the query costs a lot). With `explanation`, the
+ * alignment is also described there; without, nothing is allocated for the hundreds of names scored per query.
  */
 function scoreName(
   s: Scorer,
   q: PreparedForm,
   name: IndexedName,
   mode: Comparison,
-  explain: boolean,
-): NameScore {
-  if (q.norm === name.norm) return { score: 1, detail: explain ? `literal match "${name.original}"` : '' };
+  explanation?: { detail: string },
+): number {
+  const explain = explanation !== undefined;
+  if (q.norm === name.norm) {
+    if (explain) explanation.detail = `literal match "${name.original}"`;
+    return 1;
+  }
   if (q.sorted === name.sorted) {
-    return { score: 1, detail: explain ? `same names in another order "${name.original}"` : '' };
+    if (explain) explanation.detail = `same names in another order "${name.original}"`;
+    return 1;
   }
   const tokens = s.index.tokens;
   const m = q.tokens.length;
@@ -399,9 +478,23 @@ function scoreName(
       if (usedQ[i]) continue;
       for (let j = 0; j + 1 < n; j++) {
         if (usedR[j] || usedR[j + 1]) continue;
-        const a = tokens[name.tokens[j]!]!;
-        const b = tokens[name.tokens[j + 1]!]!;
-        if (!joinable(q.tokens[i]!.text, a.text, b.text, mode)) continue;
+        const ra = name.tokens[j]!;
+        const rb = name.tokens[j + 1]!;
+        const qt = q.tokens[i]!;
+        const ix = s.index;
+        if (
+          !joinable(
+            qt.text.length,
+            qt.first,
+            ix.tokenLength[ra]!,
+            ix.tokenFirst[ra]!,
+            ix.tokenLength[rb]!,
+            mode,
+          )
+        )
+          continue;
+        const a = tokens[ra]!;
+        const b = tokens[rb]!;
         const sim = joinSimilarity(q.tokens[i]!.text, a.text + b.text, mode);
         if (sim >= 0.88) {
           usedQ[i] = usedR[j] = usedR[j + 1] = 1;
@@ -417,8 +510,21 @@ function scoreName(
       if (usedR[j]) continue;
       for (let i = 0; i + 1 < m; i++) {
         if (usedQ[i] || usedQ[i + 1]) continue;
-        const r = tokens[name.tokens[j]!]!;
-        if (!joinable(r.text, q.tokens[i]!.text, q.tokens[i + 1]!.text, mode)) continue;
+        const rid = name.tokens[j]!;
+        const qa = q.tokens[i]!;
+        const qb = q.tokens[i + 1]!;
+        if (
+          !joinable(
+            s.index.tokenLength[rid]!,
+            s.index.tokenFirst[rid]!,
+            qa.text.length,
+            qa.first,
+            qb.text.length,
+            mode,
+          )
+        )
+          continue;
+        const r = tokens[rid]!;
         const sim = joinSimilarity(q.tokens[i]!.text + q.tokens[i + 1]!.text, r.text, mode);
         if (sim >= 0.88) {
           usedR[j] = usedQ[i] = usedQ[i + 1] = 1;
@@ -456,12 +562,13 @@ function scoreName(
   // "Snow Storm 1" is not "Snow Storm 2": differing numbers are strong evidence of another entity.
   const numberMismatch = numbersQ !== '' && numbersR !== '' && numbersQ !== numbersR;
   if (numberMismatch) score *= 0.7;
-  if (!explain) return { score, detail: '' };
+  if (!explain) return score;
   let detail = `"${name.original}": ${pairs.join(', ') || 'no token pairs'}`;
   if (missingQ.length) detail += `; not in listed name: ${missingQ.join(' ')}`;
   if (missingR.length) detail += `; listed name has more: ${missingR.join(' ')}`;
   if (numberMismatch) detail += `; numbers differ (${numbersQ.trim()} / ${numbersR.trim()})`;
-  return { score, detail };
+  explanation.detail = detail;
+  return score;
 }
 
 /**
@@ -654,6 +761,36 @@ function compatible(query: EntitySchema | undefined, listed: EntitySchema): bool
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/** Per-entity best score of the current query, reused across queries (see screen). */
+interface EntityBests {
+  stamp: Int32Array;
+  query: number;
+  score: Float64Array;
+  name: Int32Array;
+  form: Int32Array;
+  mode: Uint8Array;
+}
+
+const entityBests = new WeakMap<ScreeningIndex, EntityBests>();
+
+function entityBestsFor(index: ScreeningIndex): EntityBests {
+  let bests = entityBests.get(index);
+  if (!bests || bests.query === 0x7fffffff) {
+    const count = index.entities.length;
+    bests = {
+      stamp: new Int32Array(count),
+      query: 0,
+      score: new Float64Array(count),
+      name: new Int32Array(count),
+      form: new Int32Array(count),
+      mode: new Uint8Array(count),
+    };
+    entityBests.set(index, bests);
+  }
+  bests.query++;
+  return bests;
+}
+
 /**
  * Screens one name (with optional date of birth, nationality, gender and type) against the index.
  * Two stages: candidate names from the inverted index, then an explained score per entity.
@@ -676,20 +813,26 @@ export function screen(
   const scorer: Scorer = { index, w, cache: similarityCacheFor(index, slots) };
   const candidates = candidateNames(index, forms, options.candidates ?? 200);
 
-  const best = new Map<number, { score: number; name: IndexedName; form: PreparedForm; mode: Comparison }>();
+  // Each entity's best name so far, in per-index arrays stamped with this query rather than a Map: the loop runs
+  // for every candidate name and the Map's lookups were a large share of it.
+  const bests = entityBestsFor(index);
+  const stamp = bests.query;
+  const touched: number[] = [];
   for (const nameIdx of candidates) {
     const name = index.names[nameIdx]!;
-    const prev = best.get(name.entity);
-    if (prev && prev.score >= 1) continue;
+    const entityIdx = name.entity;
+    const seen = bests.stamp[entityIdx] === stamp;
+    if (seen && bests.score[entityIdx]! >= 1) continue;
     const schema = name.schema;
     if (!compatible(query.type, schema)) continue;
     if (options.listIds || options.topics) {
-      const entity = index.entities[name.entity]!;
+      const entity = index.entities[entityIdx]!;
       if (options.listIds && !options.listIds.includes(entity.listId)) continue;
       if (options.topics && !entity.topics.some((t) => options.topics!.includes(t))) continue;
     }
     const strict = schema === 'vessel' || schema === 'aircraft';
-    for (const f of forms) {
+    for (let formNo = 0; formNo < forms.length; formNo++) {
+      const f = forms[formNo]!;
       let score: number;
       const mode: Comparison = strict
         ? 'strict'
@@ -702,10 +845,16 @@ export function screen(
         // A weak alias ("Abu Ali") is too common to fuzzy-match; only the same words count.
         score = f.norm === name.norm || f.sorted === name.sorted ? w.weakAlias : 0;
       } else {
-        score = scoreName(scorer, f, name, mode, false).score;
+        score = scoreName(scorer, f, name, mode);
       }
-      const current = best.get(name.entity);
-      if (!current || score > current.score) best.set(name.entity, { score, name, form: f, mode });
+      if (bests.stamp[entityIdx] !== stamp) {
+        bests.stamp[entityIdx] = stamp;
+        touched.push(entityIdx);
+      } else if (score <= bests.score[entityIdx]!) continue;
+      bests.score[entityIdx] = score;
+      bests.name[entityIdx] = nameIdx;
+      bests.form[entityIdx] = formNo;
+      bests.mode[entityIdx] = MODES.indexOf(mode);
     }
   }
 
@@ -717,7 +866,13 @@ export function screen(
     score: number;
     isMatch: boolean;
   }[] = [];
-  for (const [entityIdx, b] of best) {
+  for (const entityIdx of touched) {
+    const b = {
+      score: bests.score[entityIdx]!,
+      name: index.names[bests.name[entityIdx]!]!,
+      form: forms[bests.form[entityIdx]!]!,
+      mode: MODES[bests.mode[entityIdx]!]!,
+    };
     if (b.score <= 0) continue;
     // qualifiers only ever lower a score: a name below the threshold cannot become a match
     if (!options.includeNonMatches && round(b.score) < threshold) continue;
@@ -752,9 +907,9 @@ export function screen(
   for (const { entityIdx, b, features, score, isMatch } of scored.slice(0, limit)) {
     const entity = index.entities[entityIdx]!;
     const weak = b.name.strength === 'weak';
-    const detail = weak
-      ? `weak alias "${b.name.original}" matches literally`
-      : scoreName(scorer, b.form, b.name, b.mode, true).detail;
+    const described = { detail: `weak alias "${b.name.original}" matches literally` };
+    if (!weak) scoreName(scorer, b.form, b.name, b.mode, described);
+    const detail = described.detail;
     const explanation: FeatureExplanation[] = [
       { feature: weak ? 'weak_alias' : 'name', contribution: round(b.score), detail },
       ...features,

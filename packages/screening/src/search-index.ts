@@ -1,5 +1,6 @@
 import type { EntitySchema, ListMeta, NameStrength, ScreeningEntity } from './model.ts';
 import { fold, nameForms, ORG_FORMS, phonetic, skeleton } from './normalize.ts';
+import { charMask } from './similarity-bound.ts';
 
 export interface TokenInfo {
   text: string;
@@ -45,6 +46,18 @@ export interface ScreeningIndex {
   tokenWeight: Float64Array;
   tokenLength: Int32Array;
   tokenDigit: Uint8Array;
+  /**
+   * What similarity-bound.ts needs to rule a token pair out without reading either token: each token's letters as
+   * bits and its first letter, and the same of its folded spelling (folded forms are numbered, so that two tokens
+   * with the same folded spelling can be told by their numbers).
+   */
+  tokenMask: Int32Array;
+  tokenFirst: Int32Array;
+  tokenFolded: Int32Array;
+  foldedIds: Map<string, number>;
+  foldedLength: Int32Array;
+  foldedMask: Int32Array;
+  foldedFirst: Int32Array;
   tokenIds: Map<string, number>;
   names: IndexedName[];
   postings: Map<string, Int32Array>;
@@ -144,6 +157,16 @@ export function buildIndex(entities: ScreeningEntity[], lists: ListMeta[] = []):
   const tokenWeight = Float64Array.from(tokens, (t) => t.weight);
   const tokenLength = Int32Array.from(tokens, (t) => t.text.length);
   const tokenDigit = Uint8Array.from(tokens, (t) => (t.digit ? 1 : 0));
+  const foldedIds = new Map<string, number>();
+  const tokenFolded = Int32Array.from(tokens, (t) => {
+    let id = foldedIds.get(t.folded);
+    if (id === undefined) {
+      id = foldedIds.size;
+      foldedIds.set(t.folded, id);
+    }
+    return id;
+  });
+  const folds = [...foldedIds.keys()];
   const postings = new Map<string, Int32Array>();
   for (const [k, v] of postingLists) postings.set(k, Int32Array.from(v));
   return {
@@ -153,6 +176,13 @@ export function buildIndex(entities: ScreeningEntity[], lists: ListMeta[] = []):
     tokenWeight,
     tokenLength,
     tokenDigit,
+    tokenMask: Int32Array.from(tokens, (t) => charMask(t.text)),
+    tokenFirst: Int32Array.from(tokens, (t) => t.text.charCodeAt(0)),
+    tokenFolded,
+    foldedIds,
+    foldedLength: Int32Array.from(folds, (f) => f.length),
+    foldedMask: Int32Array.from(folds, charMask),
+    foldedFirst: Int32Array.from(folds, (f) => f.charCodeAt(0)),
     tokenIds,
     names,
     postings,
