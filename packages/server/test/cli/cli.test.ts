@@ -33,7 +33,8 @@ describe('openidv command line', () => {
     } finally {
       await t.dispose();
     }
-  });
+    // four CLI processes and a server start up in turn: seconds each when the 2-core machine is busy
+  }, 120_000);
 
   it('refuses to start with an invalid setting, naming it', () => {
     const r = spawnSync(process.execPath, [MAIN, 'start'], {

@@ -60,5 +60,6 @@ describe('openidv keys create --dialect', () => {
     } finally {
       await t.dispose();
     }
-  });
+    // five CLI processes and a server start up in turn: seconds each when the 2-core machine is busy
+  }, 120_000);
 });
