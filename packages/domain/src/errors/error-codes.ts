@@ -142,7 +142,8 @@ export const ERROR_CODES = {
   },
   EID_EXPIRED: {
     status: 409,
-    description: 'The eID sign-in took too long or its link was already used; start it again.',
+    description:
+      "The eID sign-in took too long (past `OPENIDV_EID_SIGN_IN_LIFETIME`, or the provider's `expires_in` for push; its secrets are then erased) or its link was already used; start a new sign-in.",
   },
   RATE_LIMITED: {
     status: 429,

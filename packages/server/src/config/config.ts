@@ -84,6 +84,14 @@ export const configSchema = z.object({
     .regex(DURATION)
     .default('7d')
     .describe('Default lifetime of a verification session.'),
+  OPENIDV_EID_SIGN_IN_LIFETIME: z
+    .string()
+    .regex(DURATION)
+    .default('10m')
+    .refine((v) => parseDuration(v) >= 30_000, 'at least 30s: the applicant must have time to sign in')
+    .describe(
+      "How long an eID sign-in through redirect or QR may take (a push sign-in lasts as long as the provider's `expires_in`); then it is refused with EID_EXPIRED and its PKCE verifier and nonce are erased.",
+    ),
   OPENIDV_DATA_RETENTION: z
     .string()
     .regex(DURATION)
@@ -146,6 +154,8 @@ export interface Config {
   journeyFrameAncestors: string;
   journeyRateLimitPerMinute: number;
   sessionLifetimeMs: number;
+  /** Lifetime of a redirect or QR eID sign-in. */
+  eidSignInLifetimeMs: number;
   /** Undefined: keep personal data until it is deleted through the API. */
   dataRetentionMs: number | undefined;
   webhookRetryScheduleMs: number[];
@@ -186,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     journeyFrameAncestors: c.OPENIDV_JOURNEY_FRAME_ANCESTORS.trim(),
     journeyRateLimitPerMinute: c.OPENIDV_JOURNEY_RATE_LIMIT_PER_MINUTE,
     sessionLifetimeMs: parseDuration(c.OPENIDV_SESSION_LIFETIME),
+    eidSignInLifetimeMs: parseDuration(c.OPENIDV_EID_SIGN_IN_LIFETIME),
     dataRetentionMs:
       c.OPENIDV_DATA_RETENTION === undefined ? undefined : parseDuration(c.OPENIDV_DATA_RETENTION),
     webhookRetryScheduleMs: c.OPENIDV_WEBHOOK_RETRY_SCHEDULE.split(',').map(parseDuration),

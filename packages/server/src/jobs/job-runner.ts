@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { newId } from '@openidv/domain';
 import { idempotency, type Job, jobs } from '@openidv/storage';
 import type { Platform } from '../platform/platform.ts';
+import { expireSignIns } from '../usecases/eid/eid-sign-in.ts';
 import { applyRetention } from '../usecases/sessions/apply-retention.ts';
 import { expireSessions } from '../usecases/sessions/expire-sessions.ts';
 
@@ -115,11 +116,15 @@ export class JobRunner {
     }
   }
 
-  /** Periodic housekeeping: expire sessions, erase personal data past retention, forget old idempotency keys and finished jobs. */
+  /**
+   * Periodic housekeeping: expire sessions and eID sign-ins, erase personal data past retention, forget old
+   * idempotency keys and finished jobs.
+   */
   async sweep(): Promise<void> {
     if (this.#stopped) return;
     try {
       await expireSessions(this.#platform);
+      await expireSignIns(this.#platform);
       await applyRetention(this.#platform);
       // Lists imported by the CLI or another server come into service here.
       await this.#platform.screening.refresh();

@@ -44,6 +44,8 @@ export interface TestProvider {
   rotateKeys(): Promise<void>;
   /** Push (CIBA) requests waiting for the person to confirm in their app. */
   pendingPush(): string[];
+  /** How many requests reached the token endpoint so far. */
+  tokenRequests(): number;
   /** The person confirms (or refuses) the push request in their app. */
   answerPush(loginHint: string, accept: boolean): Promise<void>;
   close(): Promise<void>;
@@ -61,6 +63,7 @@ export async function startTestProvider(
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
   const rogue = (await generateKeyPair('RS256', { extractable: true })).privateKey;
   let tamper: Tamper = null;
+  let tokenCalls = 0;
   let rotated: { key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; publicJwk: JWK } | null =
     null;
   const pushes = new Map<string, { request: unknown; accountId: string }>();
@@ -170,6 +173,7 @@ export async function startTestProvider(
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', issuer);
+    if (url.pathname === '/token') tokenCalls++;
     try {
       const m = /^\/interaction\/([^/]+)(\/(login|cancel))?$/.exec(url.pathname);
       if (m) return await interaction(req, res, m[3]);
@@ -264,6 +268,7 @@ export async function startTestProvider(
       };
     },
     pendingPush: () => [...pushes.keys()],
+    tokenRequests: () => tokenCalls,
     async answerPush(loginHint, accept) {
       const p = pushes.get(loginHint);
       if (!p) throw new Error(`no push request for ${loginHint}`);

@@ -420,6 +420,7 @@ export interface EidTransactionsTable {
   provider_id: string;
   channel: string;
   state_hash: string;
+  /** Sealed verifier, nonce, auth_req_id and browser binding while pending; '' once erased (the column is NOT NULL). */
   secrets_enc: string;
   /** pending | completed | failed */
   status: string;
@@ -428,6 +429,9 @@ export interface EidTransactionsTable {
   created_at: number;
   expires_at: number;
   finished_at: number | null;
+  /** A push poll's lease: until then only `polling_by` asks the provider's token endpoint for this sign-in. */
+  poll_claimed_until: number | null;
+  polling_by: string | null;
 }
 
 export interface DB {

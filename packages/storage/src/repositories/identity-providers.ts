@@ -108,7 +108,8 @@ export interface EidTransactionRow {
   providerId: string;
   channel: string;
   stateHash: string;
-  secretsEnc: string;
+  /** Null once erased: when the sign-in finished or expired. */
+  secretsEnc: string | null;
   status: EidTransactionStatus;
   errorCode: string | null;
   resultEnc: string | null;
@@ -119,7 +120,9 @@ export interface EidTransactionRow {
 
 export async function insertTransaction(
   db: Executor,
-  t: Omit<EidTransactionRow, 'status' | 'errorCode' | 'resultEnc' | 'finishedAt'>,
+  t: Omit<EidTransactionRow, 'status' | 'errorCode' | 'resultEnc' | 'finishedAt' | 'secretsEnc'> & {
+    secretsEnc: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('eid_transactions')
@@ -171,9 +174,20 @@ export async function listTransactions(db: Executor, sessionId: string): Promise
   return rows.map(toTransaction);
 }
 
+/** What marks erased secrets: the column is NOT NULL, and no sealed value is empty. */
+const ERASED = '';
+
+/** A sign-in that leaves `pending` needs its secrets and poll lease no more. */
+const finishing = (now: number) => ({
+  finished_at: now,
+  secrets_enc: ERASED,
+  poll_claimed_until: null,
+  polling_by: null,
+});
+
 /**
- * Moves a pending sign-in to its outcome. Only one caller wins: a replayed callback finds it no longer pending
- * and gets false.
+ * Moves a pending sign-in to its outcome and erases its secrets, which only a pending sign-in needs. Only one
+ * caller wins: a replayed callback finds it no longer pending and gets false.
  */
 export async function finishTransaction(
   db: Executor,
@@ -187,12 +201,58 @@ export async function finishTransaction(
       status: outcome.status,
       error_code: outcome.errorCode ?? null,
       result_enc: outcome.resultEnc ?? null,
-      finished_at: now,
+      ...finishing(now),
     })
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/** The periodic sweep: pending sign-ins past their expiry fail with EID_EXPIRED and lose their secrets. */
+export async function expireTransactions(db: Executor, now: number): Promise<number> {
+  const r = await db
+    .updateTable('eid_transactions')
+    .set({
+      status: 'failed',
+      error_code: 'EID_EXPIRED',
+      ...finishing(now),
+    })
+    .where('status', '=', 'pending')
+    .where('expires_at', '<=', now)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/**
+ * Claims the right to ask the provider's token endpoint for a pending push sign-in until `until`. One conditional
+ * update, so of several processes polling the same sign-in exactly one gets it; a lease whose holder died runs out.
+ */
+export async function claimPoll(
+  db: Executor,
+  id: string,
+  worker: string,
+  now: number,
+  until: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('eid_transactions')
+    .set({ poll_claimed_until: until, polling_by: worker })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('poll_claimed_until', 'is', null), eb('poll_claimed_until', '<=', now)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Gives up a poll lease (the poll ended without finishing the sign-in), unless another worker took it over. */
+export async function releasePoll(db: Executor, id: string, worker: string): Promise<void> {
+  await db
+    .updateTable('eid_transactions')
+    .set({ poll_claimed_until: null, polling_by: null })
+    .where('id', '=', id)
+    .where('polling_by', '=', worker)
+    .execute();
 }
 
 function toTransaction(r: DB['eid_transactions']): EidTransactionRow {
@@ -204,7 +264,7 @@ function toTransaction(r: DB['eid_transactions']): EidTransactionRow {
     providerId: r.provider_id,
     channel: r.channel,
     stateHash: r.state_hash,
-    secretsEnc: r.secrets_enc,
+    secretsEnc: r.secrets_enc === ERASED ? null : r.secrets_enc,
     status: r.status as EidTransactionStatus,
     errorCode: r.error_code,
     resultEnc: r.result_enc,

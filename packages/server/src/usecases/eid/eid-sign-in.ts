@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
   claimName,
   DEFAULT_REQUESTED_CLAIMS,
@@ -27,8 +28,11 @@ import { sealResult } from './eid-evidence.ts';
 import { eidOffer } from './eid-offer.ts';
 import { configFor, eidRedirectUri, providerError } from './oidc-clients.ts';
 
-/** How long the applicant has to finish at the provider. */
-const SIGN_IN_TTL_MS = 10 * 60_000;
+/**
+ * How long one process may ask the token endpoint for a push sign-in before another may: outlasts one poll's
+ * calls to the provider (token, JWKS, UserInfo; each times out after 10 s).
+ */
+const POLL_LEASE_MS = 45_000;
 const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
 
 async function offeredProvider(
@@ -150,7 +154,7 @@ export async function startRedirect(
     channel,
     state,
     secrets,
-    SIGN_IN_TTL_MS,
+    platform.config.eidSignInLifetimeMs,
     actor,
   );
   return { transaction: txn, authorizationUrl: url.href };
@@ -216,6 +220,7 @@ export async function completeRedirect(
   }
   const session = await loadSession(platform, txn);
   if (txn.status !== 'pending') {
+    if (isExpired(txn)) throw expiredError();
     // A replayed callback (the same state twice) never counts twice.
     throw new DomainError('EID_EXPIRED', 'This sign-in was already used; start it again.');
   }
@@ -257,27 +262,57 @@ export async function pollPush(platform: Platform, session: Session, transaction
   if (!txn || txn.sessionId !== session.id || txn.channel !== 'push') {
     throw new DomainError('NOT_FOUND', `No push sign-in ${transactionId} for this session.`);
   }
+  // Expired, whether a poll or the sweep noticed first: the same answer, so the journey offers a new sign-in.
+  if (isExpired(txn)) throw expiredError();
   if (txn.status !== 'pending') return { transaction: txn, session };
   // One token request per sign-in at a time: a provider that sees its grant redeemed twice revokes the tokens
-  // (oidc-provider does), which would fail a sign-in the person just confirmed. Concurrent pollers wait for the
-  // one in flight and then read its outcome.
-  const running = pushPolls.get(txn.id);
+  // (oidc-provider does), which would fail a sign-in the person just confirmed. Concurrent pollers in this
+  // process wait for the one in flight and then read its outcome; other processes are kept out by a lease in the
+  // database (leasedPoll).
+  const polls = pushPolls.get(platform) ?? new Map<string, Promise<unknown>>();
+  pushPolls.set(platform, polls);
+  const running = polls.get(txn.id);
   if (running) {
     await running.catch(() => {});
     const now = (await identityProviders.findTransaction(platform.database.db, txn.id)) ?? txn;
     return { transaction: now, session };
   }
-  const poll = pollOnce(platform, session, txn);
-  pushPolls.set(txn.id, poll);
+  const poll = leasedPoll(platform, session, txn);
+  polls.set(txn.id, poll);
   try {
     return await poll;
   } finally {
-    pushPolls.delete(txn.id);
+    polls.delete(txn.id);
   }
 }
 
-/** Push polls in flight in this process, by sign-in. */
-const pushPolls = new Map<string, Promise<unknown>>();
+/** Push polls in flight, by platform (one per process, except in tests) and sign-in. */
+const pushPolls = new WeakMap<Platform, Map<string, Promise<unknown>>>();
+
+const WORKER = `${hostname()}:${process.pid}`;
+
+/**
+ * Asks the provider only under a lease on the sign-in's row. Without it (another process is asking right now)
+ * the poll answers with the sign-in as stored, still pending; the caller polls again after the interval.
+ */
+async function leasedPoll(platform: Platform, session: Session, txn: EidTransactionRow) {
+  await refuseIfExpired(platform, txn);
+  const db = platform.database.db;
+  // A lease per poll, not per process: two platforms in one process must not release each other's lease.
+  const holder = `${WORKER}:${randomBytes(6).toString('hex')}`;
+  const now = platform.now().getTime();
+  if (!(await identityProviders.claimPoll(db, txn.id, holder, now, now + POLL_LEASE_MS))) {
+    return { transaction: (await identityProviders.findTransaction(db, txn.id)) ?? txn, session };
+  }
+  try {
+    // Read again under the lease: the previous holder may have finished the sign-in since it was read.
+    const fresh = await identityProviders.findTransaction(db, txn.id);
+    if (fresh?.status !== 'pending') return { transaction: fresh ?? txn, session };
+    return await pollOnce(platform, session, fresh);
+  } finally {
+    await identityProviders.releasePoll(db, txn.id, holder);
+  }
+}
 
 async function pollOnce(platform: Platform, session: Session, txn: EidTransactionRow) {
   await refuseIfExpired(platform, txn);
@@ -322,13 +357,30 @@ async function providerOf(platform: Platform, txn: EidTransactionRow) {
 }
 
 function openSecrets(platform: Platform, txn: EidTransactionRow): Secrets {
+  // Erased when the sign-in finished or expired; callers read a pending row, but it may have changed since.
+  if (!txn.secretsEnc) throw new DomainError('EID_EXPIRED', 'This sign-in is over; start it again.');
   return JSON.parse(platform.envelope.openString(txn.secretsEnc, secretsAad(txn.id))) as Secrets;
 }
+
+const isExpired = (txn: EidTransactionRow) => txn.status === 'failed' && txn.errorCode === 'EID_EXPIRED';
+const expiredError = () => new DomainError('EID_EXPIRED', 'The sign-in took too long; start it again.');
 
 async function refuseIfExpired(platform: Platform, txn: EidTransactionRow) {
   if (txn.expiresAt > platform.now()) return;
   await fail(platform, txn, 'EID_EXPIRED');
-  throw new DomainError('EID_EXPIRED', 'The sign-in took too long; start it again.');
+  throw expiredError();
+}
+
+/**
+ * Sign-ins nobody finished in time (run by the periodic sweep): they fail with EID_EXPIRED and their PKCE
+ * verifier, nonce, auth_req_id and browser binding are erased, so an abandoned sign-in keeps no secret until its
+ * session is erased. Only the digest of `state` stays, so that a late callback is answered "expired" and finds
+ * its journey.
+ */
+export async function expireSignIns(platform: Platform): Promise<number> {
+  const n = await identityProviders.expireTransactions(platform.database.db, platform.now().getTime());
+  if (n) platform.logger.info({ count: n }, 'eID sign-ins expired');
+  return n;
 }
 
 async function fail(platform: Platform, txn: EidTransactionRow, code: string) {

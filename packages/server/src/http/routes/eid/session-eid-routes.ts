@@ -102,7 +102,7 @@ export function sessionEidRoutes(app: FastifyInstance, platform: Platform): void
         tags,
         summary: 'Follow an eID push sign-in',
         description:
-          'While `pending`, asks the provider once; `completed` means the session was submitted with the verified person.',
+          'While `pending`, asks the provider once (unless another server process is asking right now); `completed` means the session was submitted with the verified person. A sign-in past its lifetime answers 409 `EID_EXPIRED`; start a new one.',
         params: z.object({ id: z.string().min(1).max(64), signInId: z.string().min(1).max(64) }),
         response: { 200: eidTransactionSchema, ...errorResponses(401, 403, 404, 409, 422, 429, 502) },
       },
