@@ -174,6 +174,39 @@ describe.each(await testDialects())('Didit dialect questionnaires, on %s', (dial
     expect(await coreQuestionnaire('Updated Customer Onboarding')).toBeUndefined();
   });
 
+  it('keeps the default language through versions made with the native API', async () => {
+    const { body: q } = await didit.call('POST', '/v3/questionnaires/', {
+      title: 'Fragen',
+      default_language: 'de',
+      languages: ['de', 'en'],
+      form_elements: [{ id: 'beruf', element_type: 'short_text', label: { de: 'Beruf', en: 'Occupation' } }],
+    });
+    expect(q.graph.nodes.beruf.title).toEqual({ de: 'Beruf', en: 'Occupation' });
+    const core = await coreQuestionnaire('Fragen');
+    const { id, version: _v, createdAt: _c, updatedAt: _u, ...definition } = core;
+    const put = await bed.server.api.json('PUT', `/v1/questionnaires/${id}`, {
+      ...definition,
+      title: 'Fragen 2',
+    });
+    expect(put.status).toBe(200);
+    const list = await didit.call('GET', '/v3/questionnaires/');
+    const row = list.body.results.find(
+      (r: { questionnaire_group_id: string }) => r.questionnaire_group_id === q.questionnaire_id,
+    );
+    expect(row).toMatchObject({
+      title: 'Fragen 2',
+      version: 2,
+      default_language: 'de',
+      languages: ['de', 'en'],
+    });
+    expect((await didit.call('GET', `/v3/questionnaires/${row.uuid}/`)).body.graph.nodes.beruf.title).toEqual(
+      {
+        de: 'Beruf',
+        en: 'Occupation',
+      },
+    );
+  });
+
   it('refuses what openidv cannot ask with Didit field errors, and stores nothing', async () => {
     const before = (await bed.server.api.json('GET', '/v1/questionnaires')).body.data.length;
     const refused = async (body: unknown, field: string, message?: RegExp) => {

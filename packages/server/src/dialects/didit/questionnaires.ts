@@ -8,7 +8,7 @@ import {
   type Session,
   visibleQuestionIds,
 } from '@openidv/domain';
-import { type DialectIdRow, type Executor, questionnaires } from '@openidv/storage';
+import { type DialectIdRow, dialects, type Executor, questionnaires } from '@openidv/storage';
 import { externalIdFor } from '../ids.ts';
 import { DiditError } from './codes.ts';
 
@@ -32,22 +32,43 @@ export const extraOf = (link: DialectIdRow) => link.extra as unknown as DiditQue
 
 const versionKey = (coreId: string, version: number) => `${coreId}@${version}`;
 
-/** The Didit UUID of one version of a core questionnaire, given the first time the dialect shows it. */
-export function versionLink(
+/**
+ * The Didit UUID of one version of a core questionnaire, given the first time the dialect shows it. A version
+ * made with the native API keeps the default language the previous version was given in Didit form.
+ */
+export async function versionLink(
   db: Executor,
   applicationId: string,
   coreId: string,
   version: number,
-  extra: Partial<DiditQuestionnaireExtra> = {},
 ): Promise<DialectIdRow> {
+  const found = await dialects.findByInternalId(db, 'didit', versionKey(coreId, version));
+  if (found) return found;
+  const previous =
+    version > 1 ? await dialects.findByInternalId(db, 'didit', versionKey(coreId, version - 1)) : undefined;
+  const defaultLanguage = previous && extraOf(previous).defaultLanguage;
   return externalIdFor(
     db,
     'didit',
     'questionnaire',
     versionKey(coreId, version),
     { applicationId, sessionId: coreId },
-    { ...extra, questionnaireId: coreId, version } satisfies DiditQuestionnaireExtra,
+    { questionnaireId: coreId, version, ...(defaultLanguage && { defaultLanguage }) },
   );
+}
+
+/** Records what Didit was told about a version it created (languages, element types), whoever mapped it first. */
+export async function recordVersion(
+  db: Executor,
+  applicationId: string,
+  coreId: string,
+  version: number,
+  extra: ParsedQuestionnaire['extra'],
+): Promise<DialectIdRow> {
+  const link = await versionLink(db, applicationId, coreId, version);
+  const full: DiditQuestionnaireExtra = { ...extra, questionnaireId: coreId, version };
+  await dialects.updateExtra(db, 'didit', link.externalId, { ...full });
+  return { ...link, extra: { ...full } };
 }
 
 const groupIdOf = async (db: Executor, applicationId: string, coreId: string) =>

@@ -62,6 +62,7 @@ import {
   parseDiditQuestionnaire,
   questionnaireBody,
   questionnaireResponses,
+  recordVersion,
   versionLink,
 } from './questionnaires.ts';
 
@@ -1044,7 +1045,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
       const appId = applicationOf(request);
       const parsed = parseDiditQuestionnaire(request.body ?? {});
       const q = await createQuestionnaire(platform, appId, parsed.definition);
-      await versionLink(db, appId, q.id, q.version, parsed.extra);
+      await recordVersion(db, appId, q.id, q.version, parsed.extra);
       return reply.code(201).send(await questionnaireView(q));
     },
   );
@@ -1100,7 +1101,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
         extra: extraOf(latest),
       });
       const q = await updateQuestionnaire(platform, appId, current.id, parsed.definition);
-      await versionLink(db, appId, q.id, q.version, parsed.extra);
+      await recordVersion(db, appId, q.id, q.version, parsed.extra);
       return questionnaireView(q);
     },
   );
