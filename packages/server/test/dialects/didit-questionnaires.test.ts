@@ -207,6 +207,61 @@ describe.each(await testDialects())('Didit dialect questionnaires, on %s', (dial
     );
   });
 
+  it("shows a native questionnaire's yes/no questions and branching, and leaves hidden questions out of the responses", async () => {
+    const native = await bed.server.api.json('POST', '/v1/questionnaires', {
+      title: 'PEP questions',
+      questions: [
+        { id: 'pep', type: 'yes_no', label: 'Are you a politically exposed person?', required: true },
+        {
+          id: 'pep_role',
+          type: 'long_text',
+          label: 'Which public function?',
+          required: true,
+          showIf: { question: 'pep', equals: true },
+        },
+        { id: 'email', type: 'email', label: 'Email' },
+      ],
+    });
+    expect(native.status).toBe(201);
+    const list = await didit.call('GET', '/v3/questionnaires/');
+    const row = list.body.results.find((r: { title: string }) => r.title === 'PEP questions');
+    expect(row).toMatchObject({ is_simple_questionnaire: false, default_language: 'en' });
+    const { body: q } = await didit.call('GET', `/v3/questionnaires/${row.uuid}/`);
+    expect(q.graph.nodes.pep).toMatchObject({
+      element_type: 'SINGLE_CHOICE',
+      choices: [
+        { value: 'yes', label: { en: 'Yes' } },
+        { value: 'no', label: { en: 'No' } },
+      ],
+    });
+    expect(q.graph.nodes.pep_role.show_if).toEqual({ question: 'pep', equals: true });
+
+    const w = await bed.server.api.json('POST', '/v1/workflows', {
+      name: 'PEP',
+      checks: [{ type: 'image-quality', config: { required: ['document-front'] } }],
+      questionnaire: { id: native.body.id },
+    });
+    const session = await bed.server.api.json('POST', '/v1/sessions', { workflowId: w.body.id });
+    const answered = await bed.server.api.json(
+      'POST',
+      `/v1/sessions/${session.body.id}/questionnaire-answers`,
+      {
+        answers: { pep: false, email: 'anna@example.com' },
+      },
+    );
+    expect(answered.status).toBe(200);
+    const sessions = await didit.call('GET', '/v3/sessions/?limit=200');
+    const mine = sessions.body.results.find((r: { workflow_id: string }) => r.workflow_id === w.body.id);
+    const responses = (await didit.decision(mine.session_id)).body.questionnaire_responses;
+    expect(responses[0]).toMatchObject({ questionnaire_id: row.uuid, title: 'PEP questions', version: 1 });
+    expect(
+      responses[0].sections[0].items.map((i: { value: string; answer: unknown }) => [i.value, i.answer]),
+    ).toEqual([
+      ['pep', { value: 'no' }],
+      ['email', { value: 'anna@example.com' }],
+    ]);
+  });
+
   it('refuses what openidv cannot ask with Didit field errors, and stores nothing', async () => {
     const before = (await bed.server.api.json('GET', '/v1/questionnaires')).body.data.length;
     const refused = async (body: unknown, field: string, message?: RegExp) => {
