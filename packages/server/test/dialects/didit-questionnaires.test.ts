@@ -2,6 +2,7 @@ import { testDialects } from '@openidv/storage/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/harness.ts';
 import { multipart } from '../support/photos.ts';
+import { KYC } from '../support/questionnaires.ts';
 import { diditClient, djson, verifyDiditWebhook } from './didit-client.ts';
 import { dialectTestbed } from './testbed.ts';
 
@@ -208,23 +209,10 @@ describe.each(await testDialects())('Didit dialect questionnaires, on %s', (dial
   });
 
   it("shows a native questionnaire's yes/no questions and branching, and leaves hidden questions out of the responses", async () => {
-    const native = await bed.server.api.json('POST', '/v1/questionnaires', {
-      title: 'PEP questions',
-      questions: [
-        { id: 'pep', type: 'yes_no', label: 'Are you a politically exposed person?', required: true },
-        {
-          id: 'pep_role',
-          type: 'long_text',
-          label: 'Which public function?',
-          required: true,
-          showIf: { question: 'pep', equals: true },
-        },
-        { id: 'email', type: 'email', label: 'Email' },
-      ],
-    });
+    const native = await bed.server.api.json('POST', '/v1/questionnaires', KYC);
     expect(native.status).toBe(201);
     const list = await didit.call('GET', '/v3/questionnaires/');
-    const row = list.body.results.find((r: { title: string }) => r.title === 'PEP questions');
+    const row = list.body.results.find((r: { title: string }) => r.title === 'About you');
     expect(row).toMatchObject({ is_simple_questionnaire: false, default_language: 'en' });
     const { body: q } = await didit.call('GET', `/v3/questionnaires/${row.uuid}/`);
     expect(q.graph.nodes.pep).toMatchObject({
@@ -246,19 +234,20 @@ describe.each(await testDialects())('Didit dialect questionnaires, on %s', (dial
       'POST',
       `/v1/sessions/${session.body.id}/questionnaire-answers`,
       {
-        answers: { pep: false, email: 'anna@example.com' },
+        answers: { pep: false, residence: 'EST' },
       },
     );
     expect(answered.status).toBe(200);
     const sessions = await didit.call('GET', '/v3/sessions/?limit=200');
     const mine = sessions.body.results.find((r: { workflow_id: string }) => r.workflow_id === w.body.id);
     const responses = (await didit.decision(mine.session_id)).body.questionnaire_responses;
-    expect(responses[0]).toMatchObject({ questionnaire_id: row.uuid, title: 'PEP questions', version: 1 });
+    expect(responses[0]).toMatchObject({ questionnaire_id: row.uuid, title: 'About you', version: 1 });
     expect(
       responses[0].sections[0].items.map((i: { value: string; answer: unknown }) => [i.value, i.answer]),
     ).toEqual([
       ['pep', { value: 'no' }],
-      ['email', { value: 'anna@example.com' }],
+      ['phone', null],
+      ['residence', { value: 'EE' }],
     ]);
   });
 
