@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+// biome-ignore lint/suspicious/noExplicitAny: webhook bodies are read as Didit documents them
+export const djson = (h: { json: unknown }) => h.json as Record<string, any>;
+
 /**
  * A Didit integration as Didit's documentation tells integrators to write one: the `x-api-key` header on every
  * call, JSON bodies, trailing slashes on paths. Only the base URL points at openidv.

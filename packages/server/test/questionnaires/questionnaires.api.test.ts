@@ -2,23 +2,7 @@ import { questionnaires } from '@openidv/storage';
 import { openMigrated, testDialects } from '@openidv/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/harness.ts';
-
-const KYC = {
-  title: 'About you',
-  questions: [
-    { id: 'pep', type: 'yes_no', label: 'Are you a politically exposed person?', required: true },
-    {
-      id: 'pep_role',
-      type: 'short_text',
-      label: 'Which public function?',
-      required: true,
-      showIf: { question: 'pep', equals: true },
-    },
-    { id: 'phone', type: 'phone', label: 'Phone number' },
-    { id: 'residence', type: 'country', label: 'Country of residence', required: true },
-  ],
-  translations: { de: { title: 'Über Sie', questions: { pep: { label: 'Sind Sie eine PEP?' } } } },
-};
+import { KYC } from '../support/questionnaires.ts';
 
 describe.each(await testDialects())('questionnaires, on %s', (dialect) => {
   let server: Awaited<ReturnType<typeof startTestServer>>;

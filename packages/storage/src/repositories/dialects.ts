@@ -113,7 +113,11 @@ function toCredential(r: DB['dialect_credentials']): DialectCredentialRow {
   };
 }
 
-export type DialectIdKind = 'session' | 'attempt' | 'media' | 'token';
+/**
+ * What a dialect id names. A questionnaire mapping names one version of a questionnaire and belongs to no
+ * session: its `sessionId` is the core questionnaire id.
+ */
+export type DialectIdKind = 'session' | 'attempt' | 'media' | 'token' | 'questionnaire';
 
 export interface DialectIdRow {
   dialect: string;

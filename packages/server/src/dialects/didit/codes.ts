@@ -82,7 +82,6 @@ export const UNSUPPORTED_FEATURE_KEYS = [
   'nfc_verifications',
   'poa_verifications',
   'database_validations',
-  'questionnaire_responses',
 ] as const;
 
 /** What a Didit `nodes_to_resubmit` feature asks the applicant to do again, in openidv upload contexts. */

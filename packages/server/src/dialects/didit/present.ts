@@ -210,6 +210,7 @@ export function decisionBody(
   ids: DiditIds,
   urls: { session: string | null },
   reviews: AuditEntry[],
+  questionnaireResponses: unknown[] | null = null,
 ) {
   const decision = attempt?.decision ?? null;
   const given = givenDetails(session);
@@ -233,6 +234,8 @@ export function decisionBody(
     }));
   }
   for (const key of UNSUPPORTED_FEATURE_KEYS) arrays[key] = null;
+  arrays['questionnaire_responses'] = questionnaireResponses;
+  if (questionnaireResponses) features.push('QUESTIONNAIRE');
   const resubmit =
     session.status === 'resubmission_requested'
       ? (decision?.review?.resubmitSteps ?? []).map((step) => ({ context: step }))
@@ -263,7 +266,8 @@ export function decisionBody(
 export function workflowBody(w: Workflow, urlBase: string) {
   const features = FEATURES.filter((f) =>
     w.checks.some((c) => (f.checks as readonly string[]).includes(c.type)),
-  ).map((f) => f.feature);
+  ).map((f) => f.feature as string);
+  if (w.questionnaire) features.push('QUESTIONNAIRE');
   return {
     uuid: w.id,
     workflow_id: w.id,

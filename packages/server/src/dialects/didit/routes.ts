@@ -1,8 +1,15 @@
-import { type DomainError, isDomainError, type Session, type SessionStatus } from '@openidv/domain';
+import {
+  type DomainError,
+  isDomainError,
+  type Questionnaire,
+  type Session,
+  type SessionStatus,
+} from '@openidv/domain';
 import {
   type DialectIdRow,
   dialects,
   faces as facesRepo,
+  questionnaires as questionnairesRepo,
   reviews as reviewsRepo,
   risk,
   sessions as sessionsRepo,
@@ -17,6 +24,11 @@ import {
   authenticateDialectKey,
 } from '../../usecases/dialects/dialect-credentials.ts';
 import { blocklistFace } from '../../usecases/faces/enrol-face.ts';
+import {
+  archiveQuestionnaire,
+  createQuestionnaire,
+  updateQuestionnaire,
+} from '../../usecases/questionnaires/manage-questionnaires.ts';
 import { addNote, type ReviewInput, reviewSession } from '../../usecases/reviews/review-session.ts';
 import { addToBlocklist, findInBlocklist } from '../../usecases/risk/manage-blocklists.ts';
 import { type CreateSessionInput, createSession } from '../../usecases/sessions/create-session.ts';
@@ -45,6 +57,14 @@ import {
   reviewItems,
   workflowBody,
 } from './present.ts';
+import {
+  extraOf,
+  parseDiditQuestionnaire,
+  questionnaireBody,
+  questionnaireResponses,
+  recordVersion,
+  versionLink,
+} from './questionnaires.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -429,7 +449,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
         ...route,
         summary: 'Get the decision (Didit GET /v3/session/{id}/decision/)',
         description:
-          'The session with one array per feature (`id_verifications`, `liveness_checks`, `face_matches`, `aml_screenings`, `ip_analyses`, `email_verifications`, `phone_verifications`), each null when the workflow has no such check or it has not run, then `reviews` and `resubmit_info`. NFC, proof of address, database validation and questionnaires are always null.',
+          'The session with one array per feature (`id_verifications`, `liveness_checks`, `face_matches`, `aml_screenings`, `ip_analyses`, `email_verifications`, `phone_verifications`), each null when the workflow has no such check or it has not run, `questionnaire_responses` (null until the questionnaire is answered), then `reviews` and `resubmit_info`. NFC, proof of address and database validation are always null.',
         params: idParam,
         response: { 200: anyBody, ...errors(401, 403, 404) },
       },
@@ -443,6 +463,7 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
         idsOf(link),
         { session: urlOf(session) },
         await reviewsOf(session),
+        await questionnaireResponses(db, session),
       );
     },
   );
@@ -919,6 +940,191 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
     },
   );
 
+  // ---------------------------------------------------------------------------------------- questionnaires
+
+  /** A Didit questionnaire id (one version's UUID): the core questionnaire, if not deleted, and that version. */
+  async function loadQuestionnaire(request: FastifyRequest) {
+    const { id } = request.params as { id: string };
+    if (!UUID.test(id)) throw new DiditError(404, NOT_FOUND);
+    const link = await resolveExternalId(db, 'didit', 'questionnaire', id, applicationOf(request));
+    const extra = link && extraOf(link);
+    const current =
+      extra && (await questionnairesRepo.findQuestionnaire(db, link!.applicationId, extra.questionnaireId));
+    if (!link || !extra || !current) throw new DiditError(404, NOT_FOUND);
+    const definition =
+      extra.version === current.version
+        ? current
+        : await questionnairesRepo.findQuestionnaireVersion(db, current.id, extra.version);
+    if (!definition) throw new DiditError(404, NOT_FOUND);
+    return { link, extra, current, definition };
+  }
+
+  const questionnaireView = async (q: Questionnaire) =>
+    questionnaireBody(db, await versionLink(db, q.applicationId, q.id, q.version), q, {
+      createdAt: q.createdAt,
+      updatedAt: q.updatedAt,
+      publishedAt: q.updatedAt,
+    });
+
+  const formElements = z
+    .array(
+      z.object({
+        id: z.string().optional().describe('The question id; made from the label when left out.'),
+        element_type: z
+          .string()
+          .describe(
+            'short_text, long_text, number, email, date_picker, dropdown, single_choice, multiple_choice (also upper case); phone and country are openidv additions. file_upload, image and layout elements are refused.',
+          ),
+        label: z.record(z.string(), z.string()).describe('Texts by language code.'),
+        description: z.record(z.string(), z.string()).optional(),
+        is_required: z.boolean().optional(),
+        options: z
+          .array(z.object({ value: z.string().optional(), label: z.record(z.string(), z.string()) }))
+          .optional(),
+        validation: z.object({ pattern: z.string() }).optional(),
+      }),
+    )
+    .describe('The questions in display order; linear only (no graph, branches or next).');
+
+  app.get(
+    '/v3/questionnaires/',
+    {
+      schema: {
+        ...route,
+        summary: 'List questionnaires (Didit GET /v3/questionnaires/)',
+        description:
+          "The application's questionnaires (the latest version of each), paged as the session list: `{count, next, previous, results:[{uuid, questionnaire_id, questionnaire_group_id, version, title, description, languages, default_language, is_active, is_simple_questionnaire, question_types, workflow_names, created_at, updated_at}]}`.",
+        querystring: z.object({ limit: z.string().optional(), offset: z.string().optional() }),
+        response: { 200: anyBody, ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const p = pageOf(request.query);
+      const appId = applicationOf(request);
+      const all = await questionnairesRepo.listQuestionnaires(db, appId);
+      const flows = await workflowsRepo.listWorkflows(db, appId);
+      const results = [];
+      for (const q of all.slice(p.offset, p.offset + p.limit + 1)) {
+        const {
+          graph: _g,
+          sections: _s,
+          status: _st,
+          is_editable: _e,
+          published_at: _p,
+          ...row
+        } = await questionnaireView(q);
+        results.push({
+          ...row,
+          workflow_names: flows.filter((w) => w.questionnaire?.id === q.id).map((w) => w.name),
+        });
+      }
+      return page(request, platform.config.publicUrl, p, results);
+    },
+  );
+
+  app.post(
+    '/v3/questionnaires/',
+    {
+      validatorCompiler: noValidation,
+      schema: {
+        ...route,
+        summary: 'Create a questionnaire (Didit POST /v3/questionnaires/)',
+        description:
+          'Body `{title, description, default_language, languages, form_elements:[{id, element_type, label, description, is_required, options:[{value, label}], validation:{pattern}}]}`: an openidv questionnaire, published as version 1. Answers 201 with the questionnaire as GET shows it. An element type openidv has no question for (file_upload, image, layout elements) is refused with a field error.',
+        body: z.object({
+          title: z.string(),
+          description: z.string().optional(),
+          default_language: z.string().optional(),
+          languages: z.array(z.string()).optional(),
+          form_elements: formElements,
+        }),
+        response: { 201: anyBody, ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const appId = applicationOf(request);
+      const parsed = parseDiditQuestionnaire(request.body ?? {});
+      const q = await createQuestionnaire(platform, appId, parsed.definition);
+      await recordVersion(db, appId, q.id, q.version, parsed.extra);
+      return reply.code(201).send(await questionnaireView(q));
+    },
+  );
+
+  app.get(
+    '/v3/questionnaires/:id/',
+    {
+      schema: {
+        ...route,
+        summary: 'Get a questionnaire version (Didit GET /v3/questionnaires/{id}/)',
+        description:
+          '`{questionnaire_id, title, description, languages, default_language, is_active, is_simple_questionnaire, graph:{start_node, nodes}, sections, questionnaire_group_id, version, status, published_at, is_editable}` for the version this id names.',
+        params: z.object({ id: z.string().describe('A Didit questionnaire id (UUID of one version).') }),
+        response: { 200: anyBody, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { link, extra, current, definition } = await loadQuestionnaire(request);
+      const latest = extra.version === current.version;
+      return questionnaireBody(db, link, definition, {
+        createdAt: current.createdAt,
+        updatedAt: latest ? current.updatedAt : link.createdAt,
+        publishedAt: latest ? current.updatedAt : null,
+      });
+    },
+  );
+
+  app.patch(
+    '/v3/questionnaires/:id/',
+    {
+      validatorCompiler: noValidation,
+      schema: {
+        ...route,
+        summary: 'Update a questionnaire: a new version (Didit PATCH /v3/questionnaires/{id}/)',
+        description:
+          'Partial: `title`, `description`, or the whole `form_elements` list (replacing the questions). Every update publishes a new version with a new `questionnaire_id` (Didit\'s update with `status: "published"`); the id patched keeps naming its version. Any version id of the questionnaire updates its latest version. `status: "draft"` is refused.',
+        params: z.object({ id: z.string() }),
+        body: z.object({
+          title: z.string().optional(),
+          description: z.string().optional(),
+          status: z.enum(['published']).optional(),
+          form_elements: formElements.optional(),
+        }),
+        response: { 200: anyBody, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { current } = await loadQuestionnaire(request);
+      const appId = applicationOf(request);
+      const latest = await versionLink(db, appId, current.id, current.version);
+      const parsed = parseDiditQuestionnaire(request.body ?? {}, {
+        definition: current,
+        extra: extraOf(latest),
+      });
+      const q = await updateQuestionnaire(platform, appId, current.id, parsed.definition);
+      await recordVersion(db, appId, q.id, q.version, parsed.extra);
+      return questionnaireView(q);
+    },
+  );
+
+  app.delete(
+    '/v3/questionnaires/:id/',
+    {
+      schema: {
+        ...route,
+        summary: 'Delete a questionnaire (Didit DELETE /v3/questionnaires/{id}/)',
+        description:
+          'Deletes the questionnaire with all its versions (sessions that answered one keep it). Refused (400) while an openidv workflow uses it. Answers 204.',
+        params: z.object({ id: z.string() }),
+        response: { 204: z.null(), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { current } = await loadQuestionnaire(request);
+      await archiveQuestionnaire(platform, applicationOf(request), current.id);
+      return reply.code(204).send();
+    },
+  );
+
   // ------------------------------------------------- what openidv does not run: documented errors, not 404s
 
   const unsupported = (what: string) => async () => {
@@ -932,12 +1138,6 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
   ) =>
     app[method](path, { schema: { ...route, summary, response: errors(401, 403, 501) } }, unsupported(what));
 
-  const questionnaires =
-    'openidv has no questionnaires: collect extra answers in your own flow and pass them as metadata.';
-  unsupportedRoute('get', '/v3/questionnaires/', 'Not supported: list questionnaires', questionnaires);
-  unsupportedRoute('post', '/v3/questionnaires/', 'Not supported: create a questionnaire', questionnaires);
-  for (const m of ['get', 'patch', 'delete'] as const)
-    unsupportedRoute(m, '/v3/questionnaires/:id/', `Not supported: ${m} a questionnaire`, questionnaires);
   const workflowEdits =
     "Workflows are openidv's own (checks, thresholds, rules): create and change them with the native API (/v1/workflows) or the console.";
   unsupportedRoute('post', '/v3/workflows/', 'Not supported: create a workflow in Didit form', workflowEdits);
@@ -965,6 +1165,20 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
   unsupportedRoute('post', '/v3/billing/top-up/', 'Not supported: credit top-up', billing);
 }
 
+/** The domain's questionnaire problems ("questions[1].options: …") as Didit field errors on form_elements. */
+function questionnaireProblems(e: DomainError): DiditError {
+  const problems = Array.isArray(e.details?.['problems']) ? (e.details['problems'] as string[]) : [e.message];
+  const fields: Record<string, string[]> = {};
+  for (const p of problems) {
+    const m = /^([^:\s]+): (.*)$/.exec(p);
+    const field = (m?.[1] ?? 'non_field_errors')
+      .replace(/^questions\[(\d+)\]/, 'form_elements.$1')
+      .replace(/\[(\d+)\]/g, '.$1');
+    fields[field] = [...(fields[field] ?? []), m?.[2] ?? p];
+  }
+  return new DiditError(400, e.message, fields);
+}
+
 function sendDiditError(reply: FastifyReply, e: DiditError): FastifyReply {
   return reply.code(e.httpStatus).type('application/json; charset=utf-8').send(e.body());
 }
@@ -990,6 +1204,10 @@ function toDiditError(err: Error, request: FastifyRequest): DiditError {
         return new DiditError(400, e.message);
       case 'RATE_LIMITED':
         return new DiditError(429, e.message);
+      case 'QUESTIONNAIRE_IN_USE':
+        return new DiditError(400, `The questionnaire cannot be deleted: ${e.message}`);
+      case 'QUESTIONNAIRE_INVALID':
+        return questionnaireProblems(e);
       default:
         break;
     }

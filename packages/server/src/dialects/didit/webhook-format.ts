@@ -5,6 +5,7 @@ import { journeyUrl } from '../../usecases/sessions/present-session.ts';
 import type { RenderInput, WebhookFormat } from '../dialect.ts';
 import { diditStatus } from './codes.ts';
 import { type DiditSessionExtra, decisionBody, unixSeconds } from './present.ts';
+import { questionnaireResponses } from './questionnaires.ts';
 
 export function diditHmac(secret: string, payload: string | Buffer): string {
   return createHmac('sha256', secret).update(payload).digest('hex');
@@ -83,6 +84,7 @@ async function render(input: RenderInput): Promise<string | null> {
       { sessionId: link.externalId, sessionNumber: extra.sessionNumber ?? null },
       { session: journeyUrl(input.publicUrl, session.journeyToken) },
       audit,
+      await questionnaireResponses(tx, session),
     );
     body['decision'] = decision;
     // Didit repeats what the applicant must redo at the top level of a Resubmitted webhook.
