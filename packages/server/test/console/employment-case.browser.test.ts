@@ -9,6 +9,7 @@ import {
   startEmploymentServer,
 } from '../employment/employment-fixture.ts';
 import { waitFor } from '../support/harness.ts';
+import { consentAtSource } from '../support/oauth-source.ts';
 import {
   addStaff,
   axeViolations,
@@ -37,10 +38,20 @@ describe.skipIf(!chromiumAvailable())('an employment case in the console', { tim
     await env?.close();
   });
 
-  /** A candidate declares two jobs, overstates one income and uploads three payslips and someone else's. */
+  /**
+   * A candidate declares three jobs: Globex, proven by the payroll source; Acme Widgets, with an overstated income,
+   * by three payslips (and someone else's payslip besides); Initech, by nothing.
+   */
   async function decidedCase(): Promise<string> {
     const body = employmentSessionBody(env.workflowId);
     body.employment.declared[1]!.annualIncome = 50000;
+    body.employment.declared.unshift({
+      employer: 'Initech',
+      jobTitle: 'Clerk',
+      startDate: '2017-03-01',
+      endDate: '2018-12-31',
+      annualIncome: 21000,
+    });
     const created = await env.server.api.json('POST', '/v1/sessions', body);
     expect(created.status).toBe(201);
     const token = new URL(created.body.url).pathname.split('/')[2]!;
@@ -54,6 +65,17 @@ describe.skipIf(!chromiumAvailable())('an employment case in the console', { tim
         })
       ).status,
     ).toBe(200);
+    const state = (await (await j('employment')).json()) as { declared: { id: string; employer: string }[] };
+    const globex = state.declared.find((d) => d.employer === 'Globex')!;
+    const started = await j('employment/connections', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sourceId: 'payroll', declaredId: globex.id }),
+    });
+    expect(started.status).toBe(201);
+    const { authorizationUrl } = (await started.json()) as { authorizationUrl: string };
+    const back = await consentAtSource(authorizationUrl, 'jane', `${env.base}/j/employment/callback`);
+    expect((await fetch(back, { redirect: 'manual' })).status).toBe(303);
     const months = recentMonthEnds(3);
     const slips = [
       ...(await Promise.all(months.map((d) => payslip(d)))),
@@ -87,11 +109,16 @@ describe.skipIf(!chromiumAvailable())('an employment case in the console', { tim
     const section = page.getByRole('region', { name: 'Employment and income' });
     const history = section.getByRole('table', { name: 'Declared history against the evidence' });
     await history.waitFor();
-    // Globex: declared, nothing shows it (the payroll source was never connected).
+    // Initech: declared, nothing shows it.
+    await expect(history.getByRole('row', { name: /^Initech/ }).textContent()).resolves.toMatch(
+      /2017-03-01 – 2018-12-31.*Nothing shows this job.*unverified/,
+    );
+    // Globex: the payroll source's record matches the declaration.
     const globex = history.getByRole('row', { name: /^Globex/ });
     await expect(globex.textContent()).resolves.toMatch(
-      /2019-01-07 – 2023-06-30.*Nothing shows this job.*unverified/,
+      /2019-01-07 – 2023-06-30.*Globex Corporation.*40,000 a year.*from data source Test Payroll.*verified/,
     );
+    expect(await globex.getAttribute('class')).not.toContain('mismatch');
     // Acme Widgets: the payslips show the job, but at 36,000 a year, not the 50,000 declared.
     const acme = history.getByRole('row', { name: /^Acme Widgets/ });
     const acmeText = await acme.textContent();
@@ -105,7 +132,10 @@ describe.skipIf(!chromiumAvailable())('an employment case in the console', { tim
       /\d+ days without declared work: 2023-06-30 – /,
     );
 
-    // Each document with what was read, and John Doe's payslip with its flag.
+    // The source, with the job it was connected for; each document with what was read; John Doe's with its flag.
+    await expect(
+      section.getByRole('article', { name: 'Data source Test Payroll' }).textContent(),
+    ).resolves.toMatch(/connected.*For Globex/);
     const flagged = section.getByRole('article', { name: 'Document 4: Payslip' });
     await expect(flagged.getByRole('list', { name: 'Flags' }).textContent()).resolves.toContain(
       'EMPLOYMENT_DOCUMENT_OTHER_PERSON',
@@ -136,6 +166,20 @@ describe.skipIf(!chromiumAvailable())('an employment case in the console', { tim
     await screenshot(page, 'employment-case');
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('says the result comes with the decision while the candidate is still at work', async () => {
+    const created = await env.server.api.json('POST', '/v1/sessions', employmentSessionBody(env.workflowId));
+    expect(created.status).toBe(201);
+    const context = await browser.newContext(DESKTOP);
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    await signIn(page, env.base, 'reviewer', `/sessions/${created.body.id}`);
+    const section = page.getByRole('region', { name: 'Employment and income' });
+    await section.getByText('The result is ready once the session is decided.').waitFor();
+    expect(await section.getByRole('alert').count()).toBe(0);
+    expect(await section.getByRole('link', { name: 'Download the report (PDF)' }).count()).toBe(0);
     await context.close();
   });
 });
