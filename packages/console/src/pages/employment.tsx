@@ -80,7 +80,11 @@ const money = (n: number | null | undefined) => {
   const digits = Number.isInteger(n) ? 0 : 2;
   return n.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 };
-const period = (from: string | null, to: string | null) => `${from ?? '?'} – ${to ?? 'now'}`;
+const period = (from: string | null, to: string | null) => (
+  <>
+    <span class="date">{from ?? '?'}</span> – <span class="date">{to ?? 'now'}</span>
+  </>
+);
 
 export function EmploymentEvidence({ sessionId }: { sessionId: string }) {
   const { data, error, loading } = useAsync<Result | null>(

@@ -16,8 +16,10 @@ import {
   chromiumAvailable,
   DESKTOP,
   launchChromium,
+  overflowX,
   screenshot,
   signIn,
+  TABLET,
 } from './browser.ts';
 
 /**
@@ -167,6 +169,16 @@ describe.skipIf(!chromiumAvailable())('an employment case in the console', { tim
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
+
+    // On a tablet the history scrolls inside its own box; the page does not scroll sideways.
+    const tablet = await browser.newContext(TABLET);
+    tablet.setDefaultTimeout(15_000);
+    const onTablet = await tablet.newPage();
+    await signIn(onTablet, env.base, 'reviewer', `/sessions/${id}`);
+    await onTablet.getByRole('table', { name: 'Declared history against the evidence' }).waitFor();
+    expect(await overflowX(onTablet)).toBe(0);
+    await screenshot(onTablet, 'employment-case-tablet');
+    await tablet.close();
   });
 
   it('says the result comes with the decision while the candidate is still at work', async () => {
