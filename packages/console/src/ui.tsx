@@ -53,6 +53,11 @@ const STATUS_TONE: Record<string, string> = {
   pending: 'info',
   processing: 'info',
   submitted: 'info',
+  verified: 'good',
+  connected: 'good',
+  partly_verified: 'warn',
+  undeclared: 'warn',
+  unverified: 'bad',
 };
 
 export function Badge({ value }: { value: string | null | undefined }) {

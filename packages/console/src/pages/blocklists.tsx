@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, can, type Me } from '../api.ts';
-import { Empty, ErrorBox, Field, Loading, PageHeader, useAction, useAsync, when } from '../ui.tsx';
+import { CreateForm, DeleteButton, Listing, ListTable } from '../create-and-list.tsx';
+import { Field, PageHeader, useAction, useAsync, when } from '../ui.tsx';
 
 type Kind = 'email' | 'phone' | 'ip' | 'document' | 'faces';
 
@@ -24,18 +25,15 @@ export function BlocklistsPage({ me }: { me: Me }) {
   const action = useAction();
   const editable = can(me, 'reviewer');
   const current = KINDS.find((k) => k.kind === kind)!;
-  const add = (e: Event) => {
-    e.preventDefault();
-    void action.run(async () => {
-      const body =
-        kind === 'faces'
-          ? { sessionId: value.trim(), ...(note && { note }) }
-          : { value: value.trim(), ...(note && { note }) };
-      await api('POST', `/blocklists/${kind}`, body);
-      setValue('');
-      setNote('');
-      reload();
-    });
+  const add = async () => {
+    const body =
+      kind === 'faces'
+        ? { sessionId: value.trim(), ...(note && { note }) }
+        : { value: value.trim(), ...(note && { note }) };
+    await api('POST', `/blocklists/${kind}`, body);
+    setValue('');
+    setNote('');
+    reload();
   };
   return (
     <section>
@@ -56,7 +54,13 @@ export function BlocklistsPage({ me }: { me: Me }) {
         </Field>
       </div>
       {editable && (
-        <form class="card inline-form" onSubmit={add} aria-label={`Add to ${current.label.toLowerCase()}`}>
+        <CreateForm
+          inline
+          action={action}
+          submit="Block"
+          label={`Add to ${current.label.toLowerCase()}`}
+          onSubmit={add}
+        >
           <Field label={kind === 'faces' ? 'Session id' : 'Value'}>
             <input
               required
@@ -69,58 +73,37 @@ export function BlocklistsPage({ me }: { me: Me }) {
           <Field label="Note">
             <input maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
           </Field>
-          <button type="submit" disabled={action.busy}>
-            Block
-          </button>
-        </form>
+        </CreateForm>
       )}
-      <ErrorBox error={error ?? action.error} />
-      {loading && !data && <Loading />}
-      {data && data.data.length === 0 && <Empty>Nothing on this blocklist.</Empty>}
-      {data && data.data.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{kind === 'faces' ? 'From session' : 'Value'}</th>
-                <th scope="col">Note</th>
-                <th scope="col">Added by</th>
-                <th scope="col">Added</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
+      <Listing
+        error={error ?? action.error}
+        loading={loading}
+        items={data?.data}
+        empty="Nothing on this blocklist."
+      >
+        {(entries) => (
+          <ListTable columns={[kind === 'faces' ? 'From session' : 'Value', 'Note', 'Added by', 'Added']}>
+            {entries.map((e: any) => (
+              <tr key={e.id}>
+                <td class="mono">{kind === 'faces' ? (e.sessionId ?? 'an uploaded image') : e.display}</td>
+                <td>{e.note ?? ''}</td>
+                <td>{e.createdBy}</td>
+                <td>{when(e.createdAt)}</td>
+                <td>
+                  {editable && (
+                    <DeleteButton
+                      action={action}
+                      path={`/blocklists/${kind}/${e.id}`}
+                      onDeleted={reload}
+                      label={`Remove ${kind === 'faces' ? 'face' : e.display}`}
+                    />
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data.data.map((e: any) => (
-                <tr key={e.id}>
-                  <td class="mono">{kind === 'faces' ? (e.sessionId ?? 'an uploaded image') : e.display}</td>
-                  <td>{e.note ?? ''}</td>
-                  <td>{e.createdBy}</td>
-                  <td>{when(e.createdAt)}</td>
-                  <td>
-                    {editable && (
-                      <button
-                        type="button"
-                        class="small danger"
-                        aria-label={`Remove ${kind === 'faces' ? 'face' : e.display}`}
-                        onClick={() =>
-                          void action.run(async () => {
-                            await api('DELETE', `/blocklists/${kind}/${e.id}`);
-                            reload();
-                          })
-                        }
-                      >
-                        Remove
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </ListTable>
+        )}
+      </Listing>
     </section>
   );
 }

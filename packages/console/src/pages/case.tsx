@@ -15,6 +15,7 @@ import {
   when,
 } from '../ui.tsx';
 import { Zoom } from '../zoom.tsx';
+import { EmploymentEvidence } from './employment.tsx';
 import {
   AmlHits,
   FaceMatchEvidence,
@@ -237,6 +238,8 @@ export function CasePage({ id, me }: { id: string; me: Me }) {
           <KeyValues value={data.collected} empty="No IP or device data was collected." />
         </div>
       </div>
+
+      {(s.type === 'employment' || s.type === 'income') && <EmploymentEvidence sessionId={s.id} />}
 
       <div class="card">
         <h2>Checks</h2>

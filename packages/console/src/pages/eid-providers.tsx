@@ -1,6 +1,14 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { Badge, Empty, ErrorBox, Field, Loading, PageHeader, useAction, useAsync, when } from '../ui.tsx';
+import {
+  CheckboxGroup,
+  CreateForm,
+  DeleteButton,
+  Listing,
+  ListTable,
+  RowButton,
+} from '../create-and-list.tsx';
+import { Badge, Field, PageHeader, useAction, useAsync, when } from '../ui.tsx';
 
 const FLOWS = ['redirect', 'qr', 'push'] as const;
 const LEVELS = ['low', 'substantial', 'high'] as const;
@@ -33,21 +41,20 @@ export function EidProvidersPage() {
           workflow offers providers through its <code>eid</code> step.
         </p>
       )}
-      <form
-        class="card"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void action.run(async () => {
-            await api('POST', '/identity-providers', {
-              ...form,
-              scopes: form.scopes.split(/[\s,]+/).filter(Boolean),
-            });
-            setForm({ ...form, providerId: '', name: '', issuer: '', clientId: '', clientSecret: '' });
-            reload();
+      <CreateForm
+        action={action}
+        title="Add a provider"
+        submit="Add provider"
+        disabled={form.flows.length === 0}
+        onSubmit={async () => {
+          await api('POST', '/identity-providers', {
+            ...form,
+            scopes: form.scopes.split(/[\s,]+/).filter(Boolean),
           });
+          setForm({ ...form, providerId: '', name: '', issuer: '', clientId: '', clientSecret: '' });
+          reload();
         }}
       >
-        <h2>Add a provider</h2>
         <Field
           label="Provider id"
           hint='Lowercase, e.g. "bankidse"; used in URLs and by Hopae Connect clients.'
@@ -89,101 +96,60 @@ export function EidProvidersPage() {
         <Field label="Scopes">
           <input value={form.scopes} onInput={set('scopes')} />
         </Field>
-        <fieldset>
-          <legend>Flows</legend>
-          <div class="checks">
-            {FLOWS.map((f) => (
-              <label key={f} class="check">
-                <input
-                  type="checkbox"
-                  checked={form.flows.includes(f)}
-                  onChange={(e) =>
-                    setForm({
-                      ...form,
-                      flows: e.currentTarget.checked ? [...form.flows, f] : form.flows.filter((x) => x !== f),
-                    })
-                  }
-                />
-                {f === 'push' ? 'push (CIBA)' : f}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <button type="submit" disabled={action.busy || form.flows.length === 0}>
-          Add provider
-        </button>
-      </form>
-      <ErrorBox error={error ?? action.error} />
-      {loading && !data && <Loading />}
-      {data && data.data.length === 0 && <Empty>No eID providers yet.</Empty>}
-      {data && data.data.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                <th scope="col">Issuer</th>
-                <th scope="col">Level</th>
-                <th scope="col">Flows</th>
-                <th scope="col">Updated</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
+        <CheckboxGroup
+          legend="Flows"
+          options={FLOWS}
+          value={form.flows}
+          onChange={(flows) => setForm({ ...form, flows })}
+          labelOf={(f) => (f === 'push' ? 'push (CIBA)' : f)}
+        />
+      </CreateForm>
+      <Listing
+        error={error ?? action.error}
+        loading={loading}
+        items={data?.data}
+        empty="No eID providers yet."
+      >
+        {(providers) => (
+          <ListTable columns={['Provider', 'Issuer', 'Level', 'Flows', 'Updated', 'State']}>
+            {providers.map((p: any) => (
+              <tr key={p.id}>
+                <td>
+                  {p.name} <span class="mono muted">{p.providerId}</span>
+                </td>
+                <td class="mono">{p.issuer}</td>
+                <td>{p.levelOfAssurance}</td>
+                <td>{p.flows.join(', ')}</td>
+                <td>{when(p.updatedAt)}</td>
+                <td>
+                  <Badge value={p.enabled ? 'enabled' : 'disabled'} />
+                </td>
+                <td>
+                  <RowButton
+                    action={action}
+                    tone="secondary"
+                    label={`${p.enabled ? 'Disable' : 'Enable'} ${p.name}`}
+                    run={async () => {
+                      const { id, hasSecret, redirectUri, createdAt, updatedAt, ...definition } = p;
+                      await api('PUT', `/identity-providers/${id}`, { ...definition, enabled: !p.enabled });
+                      reload();
+                    }}
+                  >
+                    {p.enabled ? 'Disable' : 'Enable'}
+                  </RowButton>{' '}
+                  <DeleteButton
+                    action={action}
+                    path={`/identity-providers/${p.id}`}
+                    onDeleted={reload}
+                    label={`Remove ${p.name}`}
+                    confirm={`Remove "${p.name}"? Applicants can no longer verify with it.`}
+                  />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data.data.map((p: any) => (
-                <tr key={p.id}>
-                  <td>
-                    {p.name} <span class="mono muted">{p.providerId}</span>
-                  </td>
-                  <td class="mono">{p.issuer}</td>
-                  <td>{p.levelOfAssurance}</td>
-                  <td>{p.flows.join(', ')}</td>
-                  <td>{when(p.updatedAt)}</td>
-                  <td>
-                    <Badge value={p.enabled ? 'enabled' : 'disabled'} />
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      class="small secondary"
-                      aria-label={`${p.enabled ? 'Disable' : 'Enable'} ${p.name}`}
-                      onClick={() =>
-                        void action.run(async () => {
-                          const { id, hasSecret, redirectUri, createdAt, updatedAt, ...definition } = p;
-                          await api('PUT', `/identity-providers/${id}`, {
-                            ...definition,
-                            enabled: !p.enabled,
-                          });
-                          reload();
-                        })
-                      }
-                    >
-                      {p.enabled ? 'Disable' : 'Enable'}
-                    </button>{' '}
-                    <button
-                      type="button"
-                      class="small danger"
-                      aria-label={`Remove ${p.name}`}
-                      onClick={() => {
-                        if (!confirm(`Remove "${p.name}"? Applicants can no longer verify with it.`)) return;
-                        void action.run(async () => {
-                          await api('DELETE', `/identity-providers/${p.id}`);
-                          reload();
-                        });
-                      }}
-                    >
-                      Remove
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </ListTable>
+        )}
+      </Listing>
     </section>
   );
 }

@@ -1,17 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import {
-  Badge,
-  Empty,
-  ErrorBox,
-  Field,
-  Json,
-  Loading,
-  PageHeader,
-  useAction,
-  useAsync,
-  when,
-} from '../ui.tsx';
+import { CheckboxGroup, CreateForm, Listing, ListTable, RowButton, ShownOnce } from '../create-and-list.tsx';
+import { Badge, Field, Json, PageHeader, useAction, useAsync, when } from '../ui.tsx';
 
 const EVENTS = [
   '*',
@@ -24,6 +14,7 @@ const EVENTS = [
   'session.abandoned',
   'session.deleted',
   'media.uploaded',
+  'employment.completed',
   'user.screening.hit',
 ];
 
@@ -36,23 +27,24 @@ export function WebhooksPage() {
   const action = useAction();
   const endpoints = data?.data ?? [];
   const current = selected ?? endpoints[0]?.id ?? null;
+  // A new endpoint is selected before the list is read again: its deliveries show once it is in the list.
+  const shown = endpoints.find((w: any) => w.id === current);
   return (
     <section>
       <PageHeader title="Webhooks" />
-      <form
-        class="card"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void action.run(async () => {
-            const w = await api('POST', '/webhooks', { url, events });
-            setSecret(w.secret);
-            setSelected(w.id);
-            setUrl('');
-            reload();
-          });
+      <CreateForm
+        action={action}
+        title="Add an endpoint"
+        submit="Add endpoint"
+        disabled={events.length === 0}
+        onSubmit={async () => {
+          const w = await api('POST', '/webhooks', { url, events });
+          setSecret(w.secret);
+          setSelected(w.id);
+          setUrl('');
+          reload();
         }}
       >
-        <h2>Add an endpoint</h2>
         <Field label="URL">
           <input
             type="url"
@@ -62,74 +54,50 @@ export function WebhooksPage() {
             onInput={(e) => setUrl(e.currentTarget.value)}
           />
         </Field>
-        <fieldset>
-          <legend>Events</legend>
-          <div class="checks">
-            {EVENTS.map((ev) => (
-              <label key={ev} class="check">
-                <input
-                  type="checkbox"
-                  checked={events.includes(ev)}
-                  onChange={(e) =>
-                    setEvents(e.currentTarget.checked ? [...events, ev] : events.filter((x) => x !== ev))
-                  }
-                />
-                {ev === '*' ? 'all events' : ev}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <button type="submit" disabled={action.busy || events.length === 0}>
-          Add endpoint
-        </button>
-      </form>
+        <CheckboxGroup
+          legend="Events"
+          options={EVENTS}
+          value={events}
+          onChange={setEvents}
+          labelOf={(ev) => (ev === '*' ? 'all events' : ev)}
+        />
+      </CreateForm>
       {secret && (
-        <div class="card secret" role="status">
-          <p>Signing secret — shown only once:</p>
-          <input
-            readOnly
-            class="mono"
-            value={secret}
-            aria-label="Signing secret"
-            onFocus={(e) => e.currentTarget.select()}
-          />
-          <button type="button" class="secondary" onClick={() => setSecret(null)}>
-            I have stored it
-          </button>
-        </div>
+        <ShownOnce label="Signing secret" value={secret} onDone={() => setSecret(null)}>
+          Signing secret — shown only once:
+        </ShownOnce>
       )}
-      <ErrorBox error={error ?? action.error} />
-      {loading && !data && <Loading />}
-      {data && endpoints.length === 0 && <Empty>No endpoints yet.</Empty>}
-      {endpoints.length > 0 && (
-        <div class="grid-sidebar">
-          <ul class="list" aria-label="Endpoints">
-            {endpoints.map((w: any) => (
-              <li key={w.id} class={w.id === current ? 'selected' : ''}>
-                <button
-                  type="button"
-                  class="link"
-                  aria-pressed={w.id === current}
-                  onClick={() => setSelected(w.id)}
-                >
-                  <span class="mono">{w.url}</span>
-                </button>
-                <span class="muted">{w.events.join(', ')}</span>
-              </li>
-            ))}
-          </ul>
-          {current && (
-            <Deliveries
-              key={current}
-              endpoint={endpoints.find((w: any) => w.id === current)}
-              onDeleted={() => {
-                setSelected(null);
-                reload();
-              }}
-            />
-          )}
-        </div>
-      )}
+      <Listing error={error ?? action.error} loading={loading} items={data?.data} empty="No endpoints yet.">
+        {(list) => (
+          <div class="grid-sidebar">
+            <ul class="list" aria-label="Endpoints">
+              {list.map((w: any) => (
+                <li key={w.id} class={w.id === current ? 'selected' : ''}>
+                  <button
+                    type="button"
+                    class="link"
+                    aria-pressed={w.id === current}
+                    onClick={() => setSelected(w.id)}
+                  >
+                    <span class="mono">{w.url}</span>
+                  </button>
+                  <span class="muted">{w.events.join(', ')}</span>
+                </li>
+              ))}
+            </ul>
+            {shown && (
+              <Deliveries
+                key={shown.id}
+                endpoint={shown}
+                onDeleted={() => {
+                  setSelected(null);
+                  reload();
+                }}
+              />
+            )}
+          </div>
+        )}
+      </Listing>
     </section>
   );
 }
@@ -141,8 +109,6 @@ function Deliveries({ endpoint, onDeleted }: { endpoint: any; onDeleted: () => v
   );
   const [open, setOpen] = useState<any | null>(null);
   const action = useAction();
-  const show = (id: string) =>
-    action.run(async () => setOpen(await api('GET', `/webhooks/${endpoint.id}/deliveries/${id}`)));
   return (
     <div class="card">
       <h2>Deliveries</h2>
@@ -177,62 +143,44 @@ function Deliveries({ endpoint, onDeleted }: { endpoint: any; onDeleted: () => v
           Delete endpoint
         </button>
       </div>
-      <ErrorBox error={error ?? action.error} />
-      {data && data.data.length === 0 && <Empty>No deliveries yet.</Empty>}
-      {data && data.data.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last answer</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
+      <Listing error={error ?? action.error} items={data?.data} empty="No deliveries yet.">
+        {(deliveries) => (
+          <ListTable columns={['Event', 'Status', 'Attempts', 'Last answer', 'Created']}>
+            {deliveries.map((d: any) => (
+              <tr key={d.id}>
+                <td class="mono">{d.eventType}</td>
+                <td>
+                  <Badge value={d.status} />
+                </td>
+                <td>{d.attempts}</td>
+                <td>{d.lastStatusCode ?? d.lastError ?? '—'}</td>
+                <td>{when(d.createdAt)}</td>
+                <td class="row-actions">
+                  <RowButton
+                    action={action}
+                    tone="secondary"
+                    label={`Show delivery ${d.id}`}
+                    run={async () => setOpen(await api('GET', `/webhooks/${endpoint.id}/deliveries/${d.id}`))}
+                  >
+                    Show
+                  </RowButton>
+                  <RowButton
+                    action={action}
+                    tone="primary"
+                    label={`Redeliver ${d.id}`}
+                    run={async () => {
+                      await api('POST', `/webhooks/${endpoint.id}/deliveries/${d.id}/redeliver`);
+                      reload();
+                    }}
+                  >
+                    Redeliver
+                  </RowButton>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data.data.map((d: any) => (
-                <tr key={d.id}>
-                  <td class="mono">{d.eventType}</td>
-                  <td>
-                    <Badge value={d.status} />
-                  </td>
-                  <td>{d.attempts}</td>
-                  <td>{d.lastStatusCode ?? d.lastError ?? '—'}</td>
-                  <td>{when(d.createdAt)}</td>
-                  <td class="row-actions">
-                    <button
-                      type="button"
-                      class="small secondary"
-                      onClick={() => show(d.id)}
-                      aria-label={`Show delivery ${d.id}`}
-                    >
-                      Show
-                    </button>
-                    <button
-                      type="button"
-                      class="small"
-                      aria-label={`Redeliver ${d.id}`}
-                      onClick={() =>
-                        action.run(async () => {
-                          await api('POST', `/webhooks/${endpoint.id}/deliveries/${d.id}/redeliver`);
-                          reload();
-                        })
-                      }
-                    >
-                      Redeliver
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </ListTable>
+        )}
+      </Listing>
       {open && (
         <div class="card delivery">
           <h3>Delivery {open.id}</h3>

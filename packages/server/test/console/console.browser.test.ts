@@ -150,6 +150,25 @@ describe.skipIf(!chromiumAvailable())('the console in Chromium', { timeout: 120_
     );
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.getByRole('cell', { name: 'webhook.test' }).first().waitFor();
+    // A delivery opens with its attempts and payload.
+    await page
+      .getByRole('button', { name: /^Show delivery / })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: /^Delivery / }).waitFor();
+    // An endpoint added from the form: only the events ticked, its signing secret shown once.
+    await page.getByLabel('URL', { exact: true }).fill(`${receiver.url}/second`);
+    await page.getByLabel('all events').uncheck();
+    await page.getByLabel('session.created').check();
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    expect(await page.getByLabel('Signing secret').inputValue()).toMatch(/\S{20,}/);
+    await page.getByText('No deliveries yet.').waitFor();
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    await page.getByLabel('Signing secret').waitFor({ state: 'detached' });
+    const endpoints = (await server.api.json('GET', '/v1/webhooks')).body.data;
+    expect(endpoints.find((w: { url: string }) => w.url === `${receiver.url}/second`).events).toEqual([
+      'session.created',
+    ]);
     expect(errors).toEqual([]);
     await context.close();
   });
