@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { romaji, shortVowels } from './japanese.ts';
+import { romaji } from './japanese.ts';
 
 /** The part of kuromoji's morphological analyser used here: each word of a text with its reading in katakana. */
 interface Tokenizer {
@@ -42,15 +42,15 @@ function japaneseTokenizer(): Tokenizer {
 }
 
 /**
- * The Japanese reading of a word written in kanji, one token per word the dictionary knows ("山田太郎" →
- * "yamada", "taro"), long vowels spelt once as names are. Undefined when a part has no reading.
+ * The Japanese reading of a word written in kanji in Hepburn, one token per word the dictionary knows
+ * ("山田太郎" → "yamada", "tarou"). Undefined when a part has no reading.
  */
 export function kanjiReading(word: string): string[] | undefined {
   const tokens = japaneseTokenizer().tokenize(word);
   const out: string[] = [];
   for (const t of tokens) {
     if (!t.reading || t.reading === '*') return undefined;
-    out.push(shortVowels(romaji(t.reading)));
+    out.push(romaji(t.reading));
   }
   return out.length ? out : undefined;
 }

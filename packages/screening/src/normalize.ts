@@ -1,6 +1,6 @@
 import anyAscii from 'any-ascii';
 import { doubleMetaphone } from 'double-metaphone';
-import { kanaReadings } from './japanese.ts';
+import { kanaReadings, shortVowels } from './japanese.ts';
 import { kanjiReading } from './kanji.ts';
 import { hangulReadings } from './korean.ts';
 
@@ -217,7 +217,8 @@ function scriptReadings(input: string, kanji: boolean): string[][] {
     if (KANA_WORD.test(word)) return kanaReadings(word);
     if (kanji && KANJI_WORD.test(word)) {
       const reading = kanjiReading(word);
-      return reading ? { kanji: reading } : undefined;
+      // long vowels as written (井上 "inoue") and spelt once (太郎 "taro")
+      return reading ? { kanji: reading, kanjiShort: reading.map(shortVowels) } : undefined;
     }
     return undefined;
   });
