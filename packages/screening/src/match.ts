@@ -804,7 +804,7 @@ export function screen(
   const limit = options.limit ?? 10;
   const w: ScoringWeights = { ...DEFAULT_WEIGHTS, ...options.weights };
   let slots = 0;
-  const forms = nameForms(query.name ?? '').map((f) => {
+  const forms = nameForms(query.name ?? '', { kanji: true }).map((f) => {
     const prepared = prepare(index, f, slots);
     slots += f.tokens.length;
     return prepared;

@@ -1,5 +1,8 @@
 import anyAscii from 'any-ascii';
 import { doubleMetaphone } from 'double-metaphone';
+import { kanaReadings, shortVowels } from './japanese.ts';
+import { kanjiReading } from './kanji.ts';
+import { hangulReadings } from './korean.ts';
 
 /**
  * One way of reading a name: lower-case ASCII tokens. A name written in a script without
@@ -124,6 +127,14 @@ export const ORG_FORMS: ReadonlySet<string> = new Set([
 const ABJAD = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}]/u;
 const HAN = /\p{Script=Han}/u;
 const HANGUL = /\p{Script=Hangul}/u;
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+/** A word wholly in Hangul, or wholly in kana (with the long-vowel mark ー, which is not a letter of either). */
+const HANGUL_WORD = /^\p{Script=Hangul}+$/u;
+const KANA_WORD = /^[\p{Script=Hiragana}\p{Script=Katakana}ー]+$/u;
+/** A word in kanji, perhaps with kana (山田たろう). */
+const KANJI_WORD = /^(?=.*\p{Script=Han})[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]+$/u;
+/** Where Japanese and Korean names break into words: spaces, the middle dots and commas. */
+const CJK_BREAKS = /[\s·・･,、]+/;
 
 /** Greek digraphs any-ascii spells letter by letter ("ου" → "oy"); names read them as one sound. */
 function greekDigraphs(s: string): string {
@@ -193,9 +204,75 @@ function syllables(word: string): string[] {
   return [...word].map((ch) => clean(anyAscii(ch))).filter(Boolean);
 }
 
+/**
+ * Readings of a Korean or Japanese name beside the plain ones, each a list of tokens: Revised Romanization,
+ * the usual spellings of family names, Hepburn, and the spellings of foreign names written in Hangul or
+ * katakana. A name's reading in one way joins its words' readings in that way; a word that has no reading
+ * of that kind (Latin, Han) keeps its plain tokens.
+ */
+function scriptReadings(input: string, kanji: boolean): string[][] {
+  const words = input.split(CJK_BREAKS).filter(Boolean);
+  const perWord = words.map((word, i): Record<string, string[]> | undefined => {
+    if (HANGUL_WORD.test(word)) return hangulReadings(word, i === 0);
+    if (KANA_WORD.test(word)) return kanaReadings(word);
+    if (kanji && KANJI_WORD.test(word)) {
+      const reading = kanjiReading(word);
+      // long vowels as written (井上 "inoue") and spelt once (太郎 "taro")
+      return reading ? { kanji: reading, kanjiShort: reading.map(shortVowels) } : undefined;
+    }
+    return undefined;
+  });
+  const kinds = new Set<string>();
+  for (const r of perWord) if (r) for (const k of Object.keys(r)) kinds.add(k);
+  const out: string[][] = [];
+  for (const kind of kinds) {
+    const tokens: string[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const r = perWord[i];
+      tokens.push(...(r?.[kind] ?? plainWord(words[i]!)));
+    }
+    out.push(tokens.filter(Boolean));
+  }
+  return out;
+}
+
+/** Adds readings not yet among the forms. */
+function withReadings(forms: NameForm[], readings: string[][]): NameForm[] {
+  const seen = new Set(forms.map((f) => f.tokens.join(' ')));
+  for (const r of readings) {
+    const tokens = tidy(r);
+    const key = tokens.join(' ');
+    if (!tokens.length || seen.has(key)) continue;
+    seen.add(key);
+    forms.push({ tokens, abjad: false });
+  }
+  return forms;
+}
+
+function plainWord(word: string): string[] {
+  return clean(orgPhrases(anyAscii(word)))
+    .split(' ')
+    .filter(Boolean);
+}
+
+export interface NameFormOptions {
+  /**
+   * Also read kanji as a Japanese name (山田太郎 "yamada taro") beside the Chinese reading, with a dictionary
+   * loaded on first use (see kanji.ts). Screening asks for it for the names it is given, not for listed names.
+   */
+  kanji?: boolean;
+}
+
 /** All readings of a name, the first being the plain one. */
-export function nameForms(raw: string): NameForm[] {
+export function nameForms(raw: string, options: NameFormOptions = {}): NameForm[] {
   const input = greekDigraphs(raw.normalize('NFC'));
+  const forms = plainForms(input);
+  const kanji = options.kanji === true && HAN.test(input);
+  if (!kanji && !HANGUL.test(input) && !KANA.test(input)) return forms;
+  return withReadings(forms, scriptReadings(input, kanji));
+}
+
+function plainForms(input: string): NameForm[] {
   const abjad = ABJAD.test(input);
   if (!HAN.test(input) && !HANGUL.test(input)) {
     const tokens = tidy(
@@ -216,9 +293,7 @@ export function nameForms(raw: string): NameForm[] {
       if (parts.length > 1 && parts.length <= 4) joined.push(parts[0]!, parts.slice(1).join(''));
       else joined.push(parts.join(''));
     } else {
-      const t = clean(orgPhrases(anyAscii(word)))
-        .split(' ')
-        .filter(Boolean);
+      const t = plainWord(word);
       split.push(...t);
       joined.push(...t);
     }
