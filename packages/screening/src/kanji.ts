@@ -15,6 +15,8 @@ interface DictionaryLoader {
 
 const require = createRequire(import.meta.url);
 let tokenizer: Tokenizer | undefined;
+/** Set when the dictionary failed to load: screening goes on with the Chinese readings alone. */
+let unavailable = false;
 
 /**
  * kuromoji with its IPADIC dictionary (family and given names with their readings), loaded on the first name
@@ -46,7 +48,19 @@ function japaneseTokenizer(): Tokenizer {
  * ("山田太郎" → "yamada", "tarou"). Undefined when a part has no reading.
  */
 export function kanjiReading(word: string): string[] | undefined {
-  const tokens = japaneseTokenizer().tokenize(word);
+  if (unavailable) return undefined;
+  let analyser: Tokenizer;
+  try {
+    analyser = japaneseTokenizer();
+  } catch (error) {
+    // A missing or damaged dictionary must not fail every screening of a name in kanji: warn once, read on.
+    unavailable = true;
+    process.emitWarning(
+      `openidv screening: the Japanese dictionary (kuromoji) did not load, names in kanji are read as Chinese only: ${(error as Error).message}`,
+    );
+    return undefined;
+  }
+  const tokens = analyser.tokenize(word);
   const out: string[] = [];
   for (const t of tokens) {
     if (!t.reading || t.reading === '*') return undefined;
