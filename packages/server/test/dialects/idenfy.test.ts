@@ -100,7 +100,8 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
       lastName: 'MEIER',
       dateOfBirth: '1990-04-01',
     });
-    expect(s.callbackUrl).toBe('https://example.com/verified');
+    // The journey ends at the dialect's result page, which sends the applicant on by outcome.
+    expect(s.callbackUrl).toBe(`${credential.baseUrl}/result?scanRef=${t.scanRef}`);
     expect(s.locale).toBe('et');
     expect(Date.parse(s.expiresAt) - Date.parse(s.createdAt)).toBe(1800_000);
 
@@ -173,6 +174,38 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
     expect(removed.raw).toBe('');
     expect((await idenfy.status(t.scanRef)).body.status).toBe('DELETED');
     expect((await idenfy.remove(t.scanRef)).body.identifier).toBe('PARTNER_ERROR');
+  });
+
+  it('sends the applicant at the end to successUrl once the automatic result is in, waiting for it', async () => {
+    const urls = {
+      successUrl: 'https://shop.example/kyc/ok',
+      errorUrl: 'https://shop.example/kyc/failed',
+      unverifiedUrl: 'https://shop.example/kyc/unverified',
+    };
+    const t = (await idenfy.token({ clientId: 'user-return', ...urls })).body;
+    expect(t).toMatchObject(urls);
+    const result = `${credential.baseUrl.replace('localhost', '127.0.0.1')}/result?scanRef=${t.scanRef}`;
+    // Not finished yet: back to the journey.
+    const early = await fetch(result, { redirect: 'manual' });
+    expect(early.status).toBe(302);
+    expect(early.headers.get('location')).toMatch(new RegExp(`/j/${t.authToken}$`));
+
+    const processed = await idenfy.process({
+      authToken: t.authToken,
+      images: { FRONT: photos.sharpJpeg.toString('base64'), FACE: photos.png.toString('base64') },
+    });
+    expect(processed.status).toBe(200);
+    // Asked while the checks run, the page waits for the automatic result instead of guessing.
+    const res = await fetch(result, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(urls.successUrl);
+    expect((await idenfy.status(t.scanRef)).body.status).toBe('APPROVED');
+
+    const unknown = await fetch(result.replace(t.scanRef, '00000000-0000-4000-8000-000000000000'), {
+      redirect: 'manual',
+    });
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).identifier).toBe('TOKEN_NOT_VALID');
   });
 
   it('reports a photo to retake as DENIED, not final, and the same token takes the new photos', async () => {
@@ -445,6 +478,96 @@ describe.each(await testDialects())('iDenfy dummy results in test mode, on %s', 
     await server?.close();
   });
 
+  const resultUrl = (scanRef: string) =>
+    `${credential.baseUrl.replace('localhost', '127.0.0.1')}/result?scanRef=${scanRef}`;
+  const landing = async (scanRef: string) => {
+    const res = await fetch(resultUrl(scanRef), { redirect: 'manual' });
+    return [res.status, res.headers.get('location')];
+  };
+
+  it('sends the applicant to successUrl, errorUrl or unverifiedUrl by outcome', async () => {
+    const urls = {
+      successUrl: 'https://shop.example/kyc/ok',
+      errorUrl: 'https://shop.example/kyc/failed',
+      unverifiedUrl: 'https://shop.example/kyc/unverified',
+    };
+    const landed: Record<string, unknown> = {};
+    for (const dummyStatus of ['APPROVED', 'DENIED', 'SUSPECTED', 'EXPIRED']) {
+      const t = (await idenfy.token({ clientId: `return-${dummyStatus}`, dummyStatus, ...urls })).body;
+      landed[dummyStatus] = await landing(t.scanRef);
+    }
+    expect(landed).toEqual({
+      APPROVED: [302, urls.successUrl],
+      DENIED: [302, urls.errorUrl],
+      // SUSPECTED is an approval with flags when the document and face passed (here: not analysed, no finding).
+      SUSPECTED: [302, urls.successUrl],
+      EXPIRED: [302, urls.unverifiedUrl],
+    });
+
+    // The applicant cancels in the journey: nothing was analysed.
+    const t = (await idenfy.token({ clientId: 'return-cancel', ...urls })).body;
+    const consent = await fetch(`${server.api.base}/j/${t.authToken}/api/consent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accept: false }),
+    });
+    expect(consent.status).toBe(200);
+    const state = await consent.json();
+    expect(state.phase).toBe('cancelled');
+    expect(state.callbackUrl).toBe(`${credential.baseUrl}/result?scanRef=${t.scanRef}`);
+    expect(await landing(t.scanRef)).toEqual([302, urls.unverifiedUrl]);
+
+    // Without a URL for the outcome, a plain result page (iDenfy shows its own).
+    const only = (
+      await idenfy.token({ clientId: 'return-only', dummyStatus: 'DENIED', successUrl: urls.successUrl })
+    ).body;
+    const page = await fetch(resultUrl(only.scanRef), { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Verification failed.');
+    // Without any of the three, the journey keeps its own end page (no callback).
+    const none = (await idenfy.token({ clientId: 'return-none' })).body;
+    const session = await fetch(`${server.api.base}/j/${none.authToken}/api/session`);
+    expect((await session.json()).hasCallback).toBe(false);
+  });
+
+  it('sends the result webhook of a token with a callbackUrl there, signed with the credential secret', async () => {
+    const own = await startReceiver();
+    try {
+      const start = receiver.received.length;
+      const t = (
+        await idenfy.token({ clientId: 'own-callback', dummyStatus: 'DENIED', callbackUrl: own.url })
+      ).body;
+      expect(t.callbackUrl).toBe(own.url);
+      const hook = await waitFor(async () => own.received[0], 20_000, 'the webhook at the callbackUrl');
+      expect(
+        isValidIdenfyWebhook(hook.body, hook.headers['idenfy-signature'] as string, credential.secret),
+      ).toBe(true);
+      expect(hook.headers['idenfy-event-type']).toBe('IDENTIFICATION_AUTO_FINISHED');
+      expect(ijson(hook as Hook)).toMatchObject({
+        scanRef: t.scanRef,
+        clientId: 'own-callback',
+        final: true,
+      });
+      // Another token's webhook still goes to the credential's URL, and this one's does not.
+      const other = (await idenfy.token({ clientId: 'own-callback-2', dummyStatus: 'APPROVED' })).body;
+      await waitFor(
+        async () =>
+          (receiver.received as Hook[]).slice(start).some((h) => ijson(h).scanRef === other.scanRef),
+        20_000,
+        'the other webhook at the credential URL',
+      );
+      expect(
+        (receiver.received as Hook[]).slice(start).filter((h) => ijson(h).scanRef === t.scanRef),
+      ).toEqual([]);
+      expect(own.received).toHaveLength(1);
+      // It is logged and retried like any delivery, but not listed with the application's endpoints.
+      const listed = await server.api.json('GET', '/v1/webhooks');
+      expect(listed.body.data.map((e: { url: string }) => e.url)).not.toContain(own.url);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('sends the requested result by signed webhook without running checks', async () => {
     const wanted: [string, string, boolean][] = [
       ['APPROVED', 'APPROVED', true],
@@ -506,5 +629,41 @@ describe.each(await testDialects())('iDenfy dummy results in test mode, on %s', 
       status: { overall: 'APPROVED', manualDocument: 'DOC_VALIDATED', manualFace: 'FACE_MATCH' },
       data: { manuallyDataChanged: false },
     });
+  });
+});
+
+describe('iDenfy token callbackUrl under the webhook address rules', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let idenfy: ReturnType<typeof idenfyClient>;
+
+  beforeAll(async () => {
+    server = await startTestServer('sqlite', { OPENIDV_WEBHOOK_ALLOW_PRIVATE: 'false' });
+    const credential = await issueDialectCredential(server.api, { name: 'no-private', dialect: 'idenfy' });
+    idenfy = idenfyClient(
+      credential.baseUrl.replace('localhost', '127.0.0.1'),
+      credential.key,
+      credential.secret,
+    );
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('refuses a callbackUrl the webhook rules refuse with BAD_VALUE, storing nothing', async () => {
+    const workflowsBefore = (await server.api.json('GET', '/v1/workflows')).body.data.length;
+    for (const callbackUrl of [
+      'http://127.0.0.1:9/hook',
+      'http://[::1]/hook',
+      'http://10.1.2.3/hook',
+      'https://user:pass@example.com/hook',
+    ]) {
+      const res = await idenfy.token({ clientId: 'refused-callback', callbackUrl, checkAml: true });
+      expect(res.status, callbackUrl).toBe(400);
+      expect(res.body.identifier).toBe('BAD_VALUE');
+      expect(res.body.message).toMatch(/^callbackUrl: /);
+    }
+    expect((await server.api.json('GET', '/v1/sessions?vendorData=refused-callback')).body.data).toEqual([]);
+    // Not even the workflow variant the switches would have made.
+    expect((await server.api.json('GET', '/v1/workflows')).body.data.length).toBe(workflowsBefore);
   });
 });

@@ -16,6 +16,7 @@ import * as employment from '../migrations/0012-employment.ts';
 import * as identityProviders from '../migrations/0015-identity-providers.ts';
 import * as documentUses from '../migrations/0016-document-uses.ts';
 import * as eidSignInExpiry from '../migrations/0018-eid-sign-in-expiry.ts';
+import * as sessionWebhookEndpoints from '../migrations/0019-session-webhook-endpoints.ts';
 import type { DB } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -101,6 +102,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0015-identity-providers': identityProviders,
   '0016-document-uses': documentUses,
   '0018-eid-sign-in-expiry': eidSignInExpiry,
+  '0019-session-webhook-endpoints': sessionWebhookEndpoints,
 };
 
 /** Brings the schema up to date; safe to run at every start and from several processes (the migrator locks). */

@@ -142,6 +142,8 @@ export interface WebhookEndpointsTable {
   format: string;
   /** The dialect credential whose sessions this endpoint hears about (dialect endpoints only). */
   credential_id: string | null;
+  /** The one session this endpoint hears about (a per-session callback URL); null for application endpoints. */
+  session_id: string | null;
 }
 
 export interface WebhookDeliveriesTable {

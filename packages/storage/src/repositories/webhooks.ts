@@ -12,6 +12,8 @@ export interface WebhookEndpointRow {
   format: string;
   /** For dialect endpoints: the credential whose sessions it hears about. */
   credentialId: string | null;
+  /** For a per-session callback URL: the one session it hears about (not listed with the application's). */
+  sessionId: string | null;
 }
 
 export interface WebhookDeliveryRow {
@@ -41,8 +43,8 @@ export interface WebhookAttemptRow {
 
 export async function insertEndpoint(
   db: Executor,
-  e: Omit<WebhookEndpointRow, 'format' | 'credentialId'> &
-    Partial<Pick<WebhookEndpointRow, 'format' | 'credentialId'>>,
+  e: Omit<WebhookEndpointRow, 'format' | 'credentialId' | 'sessionId'> &
+    Partial<Pick<WebhookEndpointRow, 'format' | 'credentialId' | 'sessionId'>>,
 ): Promise<void> {
   await db
     .insertInto('webhook_endpoints')
@@ -56,15 +58,30 @@ export async function insertEndpoint(
       deleted_at: null,
       format: e.format ?? 'openidv',
       credential_id: e.credentialId ?? null,
+      session_id: e.sessionId ?? null,
     })
     .execute();
 }
 
+/** The application's endpoints (those of single sessions are left out: see listSessionEndpoints). */
 export async function listEndpoints(db: Executor, applicationId: string): Promise<WebhookEndpointRow[]> {
   const rows = await db
     .selectFrom('webhook_endpoints')
     .selectAll()
     .where('application_id', '=', applicationId)
+    .where('deleted_at', 'is', null)
+    .where('session_id', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map(toEndpoint);
+}
+
+/** The live endpoints that belong to one session (a vendor's per-session callback URL). */
+export async function listSessionEndpoints(db: Executor, sessionId: string): Promise<WebhookEndpointRow[]> {
+  const rows = await db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('session_id', '=', sessionId)
     .where('deleted_at', 'is', null)
     .orderBy('id')
     .execute();
@@ -96,6 +113,7 @@ export async function findEndpointByCredential(
     .selectAll()
     .where('credential_id', '=', credentialId)
     .where('deleted_at', 'is', null)
+    .where('session_id', 'is', null)
     .executeTakeFirst();
   return r && toEndpoint(r);
 }
@@ -218,6 +236,7 @@ function toEndpoint(r: DB['webhook_endpoints']): WebhookEndpointRow {
     createdAt: new Date(Number(r.created_at)),
     format: r.format,
     credentialId: r.credential_id,
+    sessionId: r.session_id,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   manualParts,
   mismatchTags,
 } from './codes.ts';
+import type { ReturnUrls } from './return-urls.ts';
 
 /** What the iDenfy dialect keeps about a session it created (in the id mapping's `extra`). */
 export interface IdenfySessionExtra {
@@ -20,6 +21,8 @@ export interface IdenfySessionExtra {
   /** The country and document type direct processing said the images show. */
   selectedCountry?: string | null;
   selectedDocumentType?: string | null;
+  /** The token's successUrl, errorUrl and unverifiedUrl, when it had any. */
+  returns?: ReturnUrls;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);

@@ -1,4 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type DomainError, isDomainError, type Session, type WorkflowCheck } from '@openidv/domain';
 import { type DialectIdRow, dialects, sessions as sessionsRepo } from '@openidv/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,12 +16,16 @@ import { deleteSession } from '../../usecases/sessions/delete-session.ts';
 import { applyDummyResult } from '../../usecases/sessions/dummy-result.ts';
 import { findSessionOrThrow } from '../../usecases/sessions/find-session.ts';
 import { journeyUrl } from '../../usecases/sessions/present-session.ts';
+import { assertWebhookUrlShape, resolveWebhookTarget } from '../../usecases/webhooks/assert-webhook-url.ts';
+import { createEndpoint } from '../../usecases/webhooks/manage-endpoints.ts';
 import { workflowVariant } from '../../usecases/workflows/workflow-variant.ts';
 import { toAlpha3 } from '../countries.ts';
 import { externalIdFor, resolveExternalId } from '../ids.ts';
 import { limitDialectRate } from '../rate-limit.ts';
 import { coreDocumentType, DUMMY_STATUSES, IdenfyError, IMAGE_KEYS } from './codes.ts';
 import { dataBlock, duplicateScanRefs, type IdenfySessionExtra, statusBody } from './present.ts';
+import { returnOutcome, returnUrlFor } from './return-urls.ts';
+import { idenfyWebhookFormat } from './webhook-format.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,6 +40,12 @@ declare module 'fastify' {
 const tags = ['Compat: iDenfy'];
 const DEFAULT_EXPIRY_SECONDS = 3600;
 const DEFAULT_SESSION_LENGTH_SECONDS = 600;
+/**
+ * How long the end-of-journey redirect waits for the automatic result (iDenfy's come "in seconds"); still
+ * undecided after that, the applicant goes to the unverifiedUrl, as iDenfy's "redirect after submission" does.
+ */
+const RESULT_WAIT_MS = 20_000;
+const RESULT_POLL_MS = 250;
 const ALPHA2 = /^[A-Z]{2}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const AUTH_TOKEN = /^[A-Za-z0-9_-]{10,64}$/;
@@ -368,6 +379,16 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
           'This endpoint is not available for PRODUCTION partners.',
         );
 
+      // The per-token callbackUrl follows the webhook rules (no private targets unless allowed): checked before
+      // anything is stored, so a refused URL leaves nothing behind.
+      if (callbackUrl) {
+        try {
+          await resolveWebhookTarget(assertWebhookUrlShape(callbackUrl), platform.config.webhookAllowPrivate);
+        } catch (e) {
+          throw isDomainError(e) ? bad(`callbackUrl: ${e.message}`) : e;
+        }
+      }
+
       const applicationId = applicationOf(request);
       const workflow = await workflowVariant(
         platform,
@@ -375,11 +396,18 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
         'iDenfy token options',
         editChecks(options),
       );
+      const scanRef = randomUUID();
+      // The journey sends the applicant back to one URL; with any of iDenfy's three, it is the dialect's result
+      // page, which picks the one for the outcome (see GET /result).
+      const returns = { successUrl, errorUrl, unverifiedUrl };
+      const returnsAny = Boolean(successUrl || errorUrl || unverifiedUrl);
       const input: CreateSessionInput = {
         workflowId: workflow.id,
         vendorData: clientId,
         lifetimeSeconds: expiryTime,
-        ...(successUrl && { callbackUrl: successUrl }),
+        ...(returnsAny && {
+          callbackUrl: `${platform.config.publicUrl}/compat/idenfy/result?scanRef=${scanRef}`,
+        }),
         ...(locale && { locale: locale.toLowerCase() }),
       };
       const person = {
@@ -393,15 +421,32 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
       if (documentNumber) input.document = { number: documentNumber };
 
       const session = await createSession(platform, applicationId, input, actorOf(request));
-      const extra: IdenfySessionExtra = { clientId, externalRef: externalRef ?? null };
+      const extra: IdenfySessionExtra = {
+        clientId,
+        externalRef: externalRef ?? null,
+        ...(returnsAny && { returns }),
+      };
+      const credentialId = request.idenfyAuth!.credential.id;
       const link = await externalIdFor(
         platform.database.db,
         'idenfy',
         'session',
         session.id,
-        { applicationId, sessionId: session.id, credentialId: request.idenfyAuth!.credential.id },
+        { applicationId, sessionId: session.id, credentialId },
         { ...extra },
+        scanRef,
       );
+      if (callbackUrl) {
+        // This session's result webhooks go here instead of the credential's webhook URL: same format, same
+        // signing key (the credential's secret), same outbox and retries.
+        await createEndpoint(
+          platform,
+          applicationId,
+          { url: callbackUrl, events: [...idenfyWebhookFormat.events] },
+          request.idenfyAuth!.secret,
+          { format: 'idenfy', credentialId, sessionId: session.id },
+        );
+      }
       if (dummy !== undefined) {
         await applyDummyResult(
           platform,
@@ -463,6 +508,69 @@ export async function idenfyRoutes(app: FastifyInstance, platform: Platform): Pr
     '/',
     redirectSchema('Open the verification in an iFrame (iDenfy ui.idenfy.com/?authToken=)'),
     toJourney,
+  );
+
+  app.get(
+    '/result',
+    {
+      config: { idenfyPublic: true },
+      schema: {
+        tags,
+        summary: 'Send the applicant to the token’s successUrl, errorUrl or unverifiedUrl',
+        description: `Where the journey sends the applicant at the end of a token that has any of \`successUrl\`, \`errorUrl\`, \`unverifiedUrl\` (openidv's own; iDenfy's UI redirects itself). 302 to \`successUrl\` when approved (or SUSPECTED with the document and face passed), \`errorUrl\` when denied (or SUSPECTED otherwise, or photos to retake), \`unverifiedUrl\` when cancelled, expired or abandoned. While the checks run it waits up to ${RESULT_WAIT_MS / 1000} s for the automatic result, then sends to \`unverifiedUrl\`. Without a URL for the outcome, a short result page (200). Before the applicant has finished: 302 back to the journey.`,
+        security: [],
+        querystring: z.object({ scanRef: z.string() }),
+        response: {
+          200: z.string().describe('A result page, when the token has no URL for the outcome.'),
+          302: z.null().describe('To the URL for the outcome.'),
+          ...fail(400),
+        },
+      },
+    },
+    async (request, reply) => {
+      const scanRef = (request.query as { scanRef?: unknown }).scanRef;
+      const link =
+        typeof scanRef === 'string' && scanRef.length <= 64
+          ? await dialects.findByExternalId(platform.database.db, 'idenfy', scanRef)
+          : undefined;
+      const find = async () =>
+        link?.kind === 'session'
+          ? await sessionsRepo.findSessionById(platform.database.db, link.internalId)
+          : undefined;
+      let session = await find();
+      if (!link || !session || session.deletedAt)
+        throw new IdenfyError(400, 'TOKEN_NOT_VALID', 'No verification with this scanRef.');
+      const outcomeOf = async (s: Session) => {
+        const attempt = await sessionsRepo.findAttempt(platform.database.db, s.currentAttemptId);
+        return returnOutcome(s.status, statusBody(s, attempt, link.externalId, extraOf(link)));
+      };
+      let outcome = await outcomeOf(session);
+      // The journey ends before the checks do: wait a little for the automatic result, as iDenfy's UI does.
+      const until = Date.now() + RESULT_WAIT_MS;
+      while (outcome === 'pending' && Date.now() < until && !request.raw.socket?.destroyed) {
+        await sleep(RESULT_POLL_MS);
+        session = (await find()) ?? session;
+        outcome = await outcomeOf(session);
+      }
+      if (outcome === 'open')
+        return reply.redirect(journeyUrl(platform.config.publicUrl, session.journeyToken), 302);
+      const final = outcome === 'pending' ? 'unverified' : outcome;
+      const url = returnUrlFor(final, extraOf(link).returns ?? {});
+      if (url) return reply.redirect(url, 302);
+      // iDenfy's default is its own result page (ui.idenfy.com/result?status=…): a plain one here.
+      const text = {
+        success: 'Verification complete.',
+        error: 'Verification failed.',
+        unverified: 'Verification not completed.',
+      }[final];
+      return reply
+        .code(200)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(
+          `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${text}</title></head><body><main><h1>${text}</h1><p>You may close this page.</p></main></body></html>`,
+        );
+    },
   );
 
   app.post(
@@ -656,6 +764,7 @@ function toIdenfyError(err: Error, request: FastifyRequest): IdenfyError {
       case 'INVALID_TRANSITION':
         return new IdenfyError(400, 'PARTNER_ERROR', e.message);
       case 'VALIDATION_FAILED':
+      case 'WEBHOOK_URL_NOT_ALLOWED':
       case 'BAD_REQUEST':
       case 'UNSUPPORTED_MEDIA_TYPE':
       case 'WORKFLOW_INVALID':

@@ -29,9 +29,15 @@ export async function recordEvent(
     actor,
     createdAt: now,
   });
-  const endpoints = (await subscribedEndpoints(platform, tx, session.applicationId)).filter(
-    (e) => e.events.includes(type) || e.events.includes('*'),
-  );
+  // A session's own endpoint (a vendor's per-session callback URL) replaces its credential's endpoint.
+  const own = (await webhooks.listSessionEndpoints(tx, session.id)).map(endpointFacts);
+  const replaced = new Set(own.map((e) => e.credentialId));
+  const endpoints = [
+    ...(await subscribedEndpoints(platform, tx, session.applicationId)).filter(
+      (e) => e.credentialId === null || !replaced.has(e.credentialId),
+    ),
+    ...own,
+  ].filter((e) => e.events.includes(type) || e.events.includes('*'));
   if (endpoints.length === 0) return { eventId, deliveries: 0 };
   let nativeBody: string | undefined;
   const links = new Map<string, DialectIdRow | undefined>();
@@ -99,12 +105,11 @@ async function subscribedEndpoints(platform: Platform, tx: Executor, application
   const cached = platform.caches.endpoints.get(applicationId);
   const t = Date.now();
   if (cached && t - cached.at < ENDPOINT_CACHE_MS) return cached.value;
-  const value = (await webhooks.listEndpoints(tx, applicationId)).map((e) => ({
-    id: e.id,
-    events: e.events,
-    format: e.format,
-    credentialId: e.credentialId,
-  }));
+  const value = (await webhooks.listEndpoints(tx, applicationId)).map(endpointFacts);
   platform.caches.endpoints.set(applicationId, { at: t, value });
   return value;
+}
+
+function endpointFacts(e: webhooks.WebhookEndpointRow) {
+  return { id: e.id, events: e.events, format: e.format, credentialId: e.credentialId };
 }

@@ -25,7 +25,7 @@ export async function createEndpoint(
   applicationId: string,
   input: z.infer<typeof createEndpointInput>,
   secret = newWebhookSecret(),
-  dialect: { format: string; credentialId: string } | undefined = undefined,
+  dialect: { format: string; credentialId: string; sessionId?: string } | undefined = undefined,
 ) {
   const url = assertWebhookUrlShape(input.url);
   await resolveWebhookTarget(url, platform.config.webhookAllowPrivate);
@@ -38,7 +38,11 @@ export async function createEndpoint(
     events: [...new Set(input.events)],
     secretEnc: platform.envelope.sealString(secret, `webhook:${id}`),
     createdAt: now,
-    ...(dialect && { format: dialect.format, credentialId: dialect.credentialId }),
+    ...(dialect && {
+      format: dialect.format,
+      credentialId: dialect.credentialId,
+      sessionId: dialect.sessionId ?? null,
+    }),
   });
   platform.caches.endpoints.delete(applicationId);
   return { id, url: url.toString(), events: [...new Set(input.events)], secret, createdAt: now };
