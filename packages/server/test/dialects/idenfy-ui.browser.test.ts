@@ -1,5 +1,6 @@
+import { ensureJourneyBuilt } from '@openidv/journey/build';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../support/browser.ts';
+import { chromiumAvailable, launchChromium, PHONE } from '../support/browser.ts';
 import { issueDialectCredential, waitFor } from '../support/harness.ts';
 import { startIntegratorSite, startTestServerForIntegrators } from '../support/integrator-site.ts';
 import { idenfyClient } from './idenfy-client.ts';
@@ -7,7 +8,8 @@ import { idenfyClient } from './idenfy-client.ts';
 /**
  * iDenfy's two web integrations against openidv in Chromium: the integrator's page frames the UI with iDenfy's
  * own iFrame snippet (only the host changed from ui.idenfy.com), and the applicant follows the token's
- * `redirectUrl`. Needs Debian's chromium (.ci/run installs it).
+ * `redirectUrl`; at the end the applicant lands on the token's successUrl, errorUrl or unverifiedUrl by outcome.
+ * Needs Debian's chromium (.ci/run installs it).
  */
 describe.skipIf(!chromiumAvailable())(
   'iDenfy iFrame and redirect in Chromium, against /compat/idenfy',
@@ -19,7 +21,9 @@ describe.skipIf(!chromiumAvailable())(
     let authToken = '';
 
     beforeAll(async () => {
-      server = await startTestServerForIntegrators();
+      await ensureJourneyBuilt();
+      // Test mode: dummyStatus gives a session its result at once, without photos.
+      server = await startTestServerForIntegrators({ OPENIDV_TEST_MODE: 'true' });
       const credential = await issueDialectCredential(server.api, { name: 'ui', dialect: 'idenfy' });
       idenfy = idenfyClient(credential.baseUrl, credential.key, credential.secret);
       uiBase = credential.baseUrl;
@@ -31,6 +35,15 @@ describe.skipIf(!chromiumAvailable())(
 <iframe id="idenfy-iframe" src="${uiBase}/?authToken=${authToken}" allow="camera" allowfullscreen
   style="width:670px; height:800px; border:none;"></iframe></body></html>`,
         ],
+        ...Object.fromEntries(
+          ['ok', 'failed', 'unverified'].map((outcome) => [
+            `/kyc/${outcome}`,
+            [
+              'text/html; charset=utf-8',
+              `<!doctype html><html><head><title>Acme: ${outcome}</title></head><body><h1>${outcome}</h1></body></html>`,
+            ] as const,
+          ]),
+        ),
       });
     });
     afterAll(async () => {
@@ -70,6 +83,48 @@ describe.skipIf(!chromiumAvailable())(
         expect(failures).toEqual([]);
         // Opening the UI does not use the token up: it is still ACTIVE until the applicant finishes.
         expect((await idenfy.status(token.body.scanRef)).body.status).toBe('ACTIVE');
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it('sends the applicant at the end to successUrl, errorUrl or unverifiedUrl by outcome', async () => {
+      const urls = {
+        successUrl: `${site.url}kyc/ok`,
+        errorUrl: `${site.url}kyc/failed`,
+        unverifiedUrl: `${site.url}kyc/unverified`,
+      };
+      const browser = await launchChromium();
+      try {
+        const context = await browser.newContext({ ...PHONE, locale: 'en-GB' });
+        const failures: string[] = [];
+        const landed: Record<string, string> = {};
+        for (const dummyStatus of ['APPROVED', 'DENIED']) {
+          const token = await idenfy.token({ clientId: `browser-${dummyStatus}`, dummyStatus, ...urls });
+          expect(token.status).toBe(201);
+          const page = await context.newPage();
+          page.on('pageerror', (e) => failures.push(e.message));
+          await page.goto(token.body.redirectUrl);
+          // The journey's end page, then on through the result page to the integrator.
+          await page.waitForURL((u) => u.href.startsWith(site.url), { timeout: 30_000 });
+          landed[dummyStatus] = page.url();
+        }
+        // The applicant declines at the consent screen: cancelled, nothing analysed.
+        const token = await idenfy.token({ clientId: 'browser-cancel', ...urls });
+        const page = await context.newPage();
+        page.on('pageerror', (e) => failures.push(e.message));
+        await page.goto(token.body.redirectUrl);
+        await page.getByRole('button', { name: 'No, cancel' }).click();
+        await page.getByRole('button', { name: 'Yes, cancel' }).click();
+        await page.waitForURL((u) => u.href.startsWith(site.url), { timeout: 30_000 });
+        landed['cancelled'] = page.url();
+        expect(landed).toEqual({
+          APPROVED: urls.successUrl,
+          DENIED: urls.errorUrl,
+          cancelled: urls.unverifiedUrl,
+        });
+        expect(await page.locator('h1').textContent()).toBe('unverified');
+        expect(failures).toEqual([]);
       } finally {
         await browser.close();
       }

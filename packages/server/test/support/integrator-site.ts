@@ -6,12 +6,13 @@ import { freePort, startTestServer } from './harness.ts';
  * openidv (on SQLite) at a fixed port, so that the links it hands out (its public URL) open in the browser,
  * with journeys that an integrator's page on another origin may frame (the deployment must allow it).
  */
-export async function startTestServerForIntegrators() {
+export async function startTestServerForIntegrators(env: Record<string, string> = {}) {
   const port = await freePort();
   return startTestServer('sqlite', {
     PORT: String(port),
     OPENIDV_PUBLIC_URL: `http://127.0.0.1:${port}`,
     OPENIDV_JOURNEY_FRAME_ANCESTORS: '*',
+    ...env,
   });
 }
 
