@@ -205,7 +205,7 @@ describe.each(await testDialects())('iDenfy dialect, on %s', (dialect) => {
       redirect: 'manual',
     });
     expect(unknown.status).toBe(400);
-    expect((await unknown.json()).identifier).toBe('TOKEN_NOT_VALID');
+    expect(((await unknown.json()) as { identifier: string }).identifier).toBe('TOKEN_NOT_VALID');
   });
 
   it('reports a photo to retake as DENIED, not final, and the same token takes the new photos', async () => {
@@ -512,7 +512,7 @@ describe.each(await testDialects())('iDenfy dummy results in test mode, on %s', 
       body: JSON.stringify({ accept: false }),
     });
     expect(consent.status).toBe(200);
-    const state = await consent.json();
+    const state = (await consent.json()) as { phase: string; callbackUrl: string | null };
     expect(state.phase).toBe('cancelled');
     expect(state.callbackUrl).toBe(`${credential.baseUrl}/result?scanRef=${t.scanRef}`);
     expect(await landing(t.scanRef)).toEqual([302, urls.unverifiedUrl]);
@@ -527,7 +527,7 @@ describe.each(await testDialects())('iDenfy dummy results in test mode, on %s', 
     // Without any of the three, the journey keeps its own end page (no callback).
     const none = (await idenfy.token({ clientId: 'return-none' })).body;
     const session = await fetch(`${server.api.base}/j/${none.authToken}/api/session`);
-    expect((await session.json()).hasCallback).toBe(false);
+    expect(((await session.json()) as { hasCallback: boolean }).hasCallback).toBe(false);
   });
 
   it('sends the result webhook of a token with a callbackUrl there, signed with the credential secret', async () => {
