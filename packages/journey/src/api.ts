@@ -51,6 +51,14 @@ export interface JourneyState {
   } | null;
   hasCallback: boolean;
   callbackUrl: string | null;
+  /** A session created through a vendor dialect: whose iFrame messages to post too, and the vendor's words. */
+  frame: FrameSession | null;
+}
+
+export interface FrameSession {
+  format: string;
+  sessionId: string;
+  status: string;
 }
 
 export interface Questionnaire extends QuestionnaireContent {

@@ -12,7 +12,7 @@ import {
 import { applyBrand } from './brand.ts';
 import { Capture } from './capture.tsx';
 import { EidChoice } from './eid.tsx';
-import { embedded, notifyParent } from './embed.ts';
+import { embedded, notifyParent, speakFrameFormat } from './embed.ts';
 import { DICTIONARIES, LANGS, type Lang, pickLang, RTL, type Translate, translator } from './i18n/index.ts';
 import { Heading, Message } from './ui.tsx';
 
@@ -161,6 +161,8 @@ export function App() {
     load();
   }, [load]);
 
+  // Before the step below, so an embedding vendor SDK hears the session's latest status with the step.
+  useEffect(() => speakFrameFormat(state?.frame ?? null), [state]);
   // Report each step: to the session timeline (for a desktop following along) and to an embedding page.
   useEffect(() => {
     const step = progressStep(screen);

@@ -1,3 +1,4 @@
+import type { Session } from '@openidv/domain';
 import type { DialectIdRow, Executor } from '@openidv/storage';
 import type { WebhookEventType } from '../usecases/events/event-types.ts';
 
@@ -35,4 +36,22 @@ export interface WebhookFormat {
   render(input: RenderInput): Promise<string | null>;
   /** The vendor's signature (and identification) headers for one attempt. */
   headers(input: { secret: string; key: string | null; body: string; now: Date }): Record<string, string>;
+}
+
+/** What the journey needs to post a vendor's frame messages: the vendor's name for the session and its status. */
+export interface FrameSession {
+  /** The vendor's format, known to the journey's embed module. */
+  format: DialectName;
+  sessionId: string;
+  status: string;
+}
+
+/**
+ * How a dialect's integrations follow the embedded journey: the vendor's web SDK (or page) listens for the
+ * vendor's own `postMessage` events. The journey posts them besides openidv's own for sessions created through
+ * the dialect; this tells it the ids and words to use.
+ */
+export interface FrameFormat {
+  dialect: DialectName;
+  present(session: Session, link: DialectIdRow): FrameSession;
 }

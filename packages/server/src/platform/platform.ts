@@ -13,7 +13,8 @@ import { CheckRegistry, createDefaultRegistry } from '../checks/registry.ts';
 import type { Config } from '../config/config.ts';
 import type { EmploymentConnector } from '../connectors/employment/connector.ts';
 import { loadEmploymentSources } from '../connectors/employment/sources.ts';
-import type { WebhookFormat } from '../dialects/dialect.ts';
+import type { FrameFormat, WebhookFormat } from '../dialects/dialect.ts';
+import { FRAME_FORMATS } from '../dialects/frame-formats.ts';
 import { WEBHOOK_FORMATS } from '../dialects/webhook-formats.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { FaceTemplateStore } from '../usecases/faces/face-templates.ts';
@@ -40,6 +41,8 @@ export interface Platform {
   employmentSources: ReadonlyMap<string, EmploymentConnector>;
   /** Vendor webhook formats (Veriff, …) by dialect name; native endpoints use the openidv format. */
   webhookFormats: ReadonlyMap<string, WebhookFormat>;
+  /** Vendor iFrame message formats the journey speaks for sessions created through their dialect. */
+  frameFormats: readonly FrameFormat[];
   now(): Date;
   /** Tells the job runner that work is waiting, so it does not wait for its next poll. */
   wake(): void;
@@ -98,6 +101,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     metrics: createMetrics(),
     employmentSources,
     webhookFormats: WEBHOOK_FORMATS,
+    frameFormats: FRAME_FORMATS,
     now: options.now ?? (() => new Date()),
     wake: () => {},
     caches: { apiKeys: new Map(), endpoints: new Map(), dialectKeys: new Map() },

@@ -34,6 +34,17 @@ export function diditStatus(status: SessionStatus): DiditStatus {
   return STATUS[status];
 }
 
+/**
+ * The status Didit's web SDK reports in its completion callback (`VerificationStatus` in
+ * `@didit-protocol/sdk-web`): a decision once there is one, "Pending" until then (submitted, in review).
+ */
+export type DiditFrameStatus = 'Approved' | 'Declined' | 'Pending';
+
+export function diditFrameStatus(status: SessionStatus): DiditFrameStatus {
+  const s = STATUS[status];
+  return s === 'Approved' || s === 'Declined' ? s : 'Pending';
+}
+
 /** The openidv statuses behind a Didit status (for the `status` filter of the session list). */
 export function coreStatuses(status: string): SessionStatus[] | undefined {
   const found = (Object.entries(STATUS) as [SessionStatus, DiditStatus][]).filter(([, d]) => d === status);

@@ -1,5 +1,6 @@
 import { DomainError, FINAL_STATUSES, newId, type Session } from '@openidv/domain';
-import { applications, media, questionnaires, sessions, workflows } from '@openidv/storage';
+import { applications, dialects, media, questionnaires, sessions, workflows } from '@openidv/storage';
+import type { FrameSession } from '../../dialects/dialect.ts';
 import type { Platform } from '../../platform/platform.ts';
 import { presentBranding } from '../applications/branding.ts';
 import { journeyEid } from '../eid/eid-offer.ts';
@@ -50,6 +51,8 @@ export function journeyPhase(s: Session, now: Date, consented: boolean): Journey
 }
 
 interface JourneyFacts {
+  /** Who created the session ("api:<key or credential id>"). */
+  createdBy: string | null;
   consented: boolean;
   step: JourneyProgressStep | null;
   uploaded: string[];
@@ -68,7 +71,29 @@ async function journeyFacts(platform: Platform, s: Session): Promise<JourneyFact
             (await media.listMedia(platform.database.db, s.id, s.currentAttemptId)).map((m) => m.context),
           ),
         ];
-  return { consented, step: (lastStep?.data['step'] as JourneyProgressStep | undefined) ?? null, uploaded };
+  const createdBy = events.find((e) => e.type === 'session.created')?.actor ?? null;
+  return {
+    createdBy,
+    consented,
+    step: (lastStep?.data['step'] as JourneyProgressStep | undefined) ?? null,
+    uploaded,
+  };
+}
+
+/**
+ * The vendor whose iFrame messages the journey posts besides openidv's: the dialect the session was created
+ * through (its credential created it), not one that merely listed a native session.
+ */
+async function journeyFrame(
+  platform: Platform,
+  s: Session,
+  facts: JourneyFacts,
+): Promise<FrameSession | null> {
+  for (const format of platform.frameFormats) {
+    const link = await dialects.findByInternalId(platform.database.db, format.dialect, s.id);
+    if (link?.credentialId && facts.createdBy === `api:${link.credentialId}`) return format.present(s, link);
+  }
+  return null;
 }
 
 /** The live progress the desktop page follows after the hand-off. */
@@ -120,6 +145,7 @@ export async function journeyState(platform: Platform, token: string) {
     hasCallback: s.callbackUrl !== null,
     // Handed out once the applicant is done with an attempt (submitted, decided, cancelled), to send them back.
     callbackUrl: s.status === 'created' || s.status === 'started' ? null : s.callbackUrl,
+    frame: await journeyFrame(platform, s, facts),
   };
 }
 

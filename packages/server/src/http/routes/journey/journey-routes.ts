@@ -8,6 +8,7 @@ import { journeyDistDir } from '@openidv/journey';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DIALECTS } from '../../../dialects/dialect.ts';
 import type { Platform } from '../../../platform/platform.ts';
 import {
   APPLICANT,
@@ -278,6 +279,16 @@ export const journeyStateSchema = z
       .string()
       .nullable()
       .describe('Where to send the applicant; given once finished or cancelled.'),
+    frame: z
+      .object({
+        format: z.enum(DIALECTS).describe("The vendor's message format."),
+        sessionId: z.string().describe("The vendor's id for the session."),
+        status: z.string().describe("The session status in the words of the vendor's web SDK."),
+      })
+      .nullable()
+      .describe(
+        "For a session created through a vendor dialect: the vendor's iFrame messages the journey posts to the page that embeds it, besides openidv's own (see docs/compat/didit.md).",
+      ),
   })
   .meta({ id: 'JourneyState' });
 
