@@ -4,7 +4,7 @@ import { waitFor } from '../support/harness.ts';
 import { multipart } from '../support/photos.ts';
 import { KYC } from '../support/questionnaires.ts';
 import { diditClient, djson, verifyDiditWebhook } from './didit-client.ts';
-import { dialectTestbed } from './testbed.ts';
+import { dialectTestbed, journeyApi } from './testbed.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -352,15 +352,7 @@ describe.each(await testDialects())('Didit dialect questionnaires, on %s', (dial
     expect(before.body.questionnaire_responses).toBeNull();
     expect(before.body.features).not.toContain('QUESTIONNAIRE');
 
-    const token = new URL(s.url).pathname.split('/')[2]!;
-    const j = (method: string, path: string, body?: unknown) =>
-      fetch(`${bed.server.api.base}/j/${token}/api/${path}`, {
-        method,
-        ...(body !== undefined &&
-          (body instanceof FormData
-            ? { body }
-            : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })),
-      });
+    const j = journeyApi(bed.server.api.base, s.url);
     expect((await j('POST', 'consent', { accept: true })).status).toBe(200);
     const answered = await j('POST', 'questionnaire-answers', {
       answers: {

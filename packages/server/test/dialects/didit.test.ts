@@ -507,7 +507,6 @@ describe.each(await testDialects())('Didit dialect, on %s', (dialect) => {
     expect((await didit.decision(crypto.randomUUID())).body).toEqual({ detail: 'Not found.' });
     expect((await didit.call('GET', '/v3/nowhere/')).status).toBe(404);
     for (const [method, path] of [
-      ['POST', '/v3/workflows/'],
       ['PATCH', '/v3/users/user-1/'],
       ['GET', '/v3/billing/balance/'],
       ['POST', '/v3/billing/top-up/'],

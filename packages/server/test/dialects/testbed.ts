@@ -36,3 +36,16 @@ export function dialectTestbed(dialect: Dialect, credential: { name: string; dia
   });
   return bed;
 }
+
+/** The applicant's side of a session: calls to the hosted journey's API behind the session's `url`. */
+export function journeyApi(apiBase: string, sessionUrl: string) {
+  const token = new URL(sessionUrl).pathname.split('/')[2]!;
+  return (method: string, path: string, body?: unknown) =>
+    fetch(`${apiBase}/j/${token}/api/${path}`, {
+      method,
+      ...(body !== undefined &&
+        (body instanceof FormData
+          ? { body }
+          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })),
+    });
+}

@@ -8,6 +8,7 @@ import {
   FEATURES,
   UNSUPPORTED_FEATURE_KEYS,
 } from './codes.ts';
+import { diditSettings } from './workflows.ts';
 
 /**
  * What the Didit dialect keeps about a session (in the id mapping's `extra`): its number only. Personal data
@@ -277,7 +278,8 @@ export function workflowBody(w: Workflow, urlBase: string) {
     is_archived: false,
     features,
     checks: w.checks.map((c) => c.type),
-    is_editable: false,
+    ...diditSettings(w),
+    is_editable: true,
     workflow_url: `${urlBase}/v3/workflows/${w.id}/`,
     session_expiration_time: w.sessionLifetimeSeconds ? Math.round(w.sessionLifetimeSeconds / 60) : null,
     version: w.version,

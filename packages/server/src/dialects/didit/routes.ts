@@ -35,7 +35,12 @@ import { type CreateSessionInput, createSession } from '../../usecases/sessions/
 import { deleteSession } from '../../usecases/sessions/delete-session.ts';
 import { findSessionOrThrow } from '../../usecases/sessions/find-session.ts';
 import { journeyUrl } from '../../usecases/sessions/present-session.ts';
-import { getWorkflow } from '../../usecases/workflows/manage-workflows.ts';
+import {
+  createWorkflow,
+  deleteWorkflow,
+  getWorkflow,
+  updateWorkflow,
+} from '../../usecases/workflows/manage-workflows.ts';
 import { externalIdFor, resolveExternalId } from '../ids.ts';
 import { limitDialectRate } from '../rate-limit.ts';
 import {
@@ -65,6 +70,7 @@ import {
   recordVersion,
   versionLink,
 } from './questionnaires.ts';
+import { parseDiditWorkflow } from './workflows.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -679,6 +685,89 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
     },
   );
 
+  /** The core questionnaire version a Didit questionnaire UUID names (any version's UUID, or the group's). */
+  const questionnaireLookup = (request: FastifyRequest) => async (uuid: string) => {
+    if (!UUID.test(uuid)) return undefined;
+    const link = await resolveExternalId(db, 'didit', 'questionnaire', uuid, applicationOf(request));
+    const extra = link && extraOf(link);
+    return extra ? { id: extra.questionnaireId, version: extra.version } : undefined;
+  };
+  const workflowFeatures = z
+    .array(z.object({ feature: z.string(), config: z.record(z.string(), z.unknown()).optional() }))
+    .optional();
+  const workflowInput = z.object({
+    workflow_label: z.string().optional(),
+    is_default: z.boolean().optional(),
+    session_expiration_time: z.number().optional().describe('Minutes.'),
+    features: workflowFeatures,
+  });
+  const workflowInputDoc =
+    'Didit\'s ordered `features:[{feature, config}]`, or its older flat form (`workflow_type:"kyc"`, `is_liveness_enabled`, `is_face_match_enabled`, `is_aml_enabled`, thresholds at the top level). OCR → the document check (`documents_allowed`, `duplicated_user_action`), LIVENESS → liveness (`face_liveness_method` passive or active_3d, decline/review thresholds 0–100), FACE_MATCH → face match (decline/review thresholds 0–100), AML → screening (`aml_match_score_threshold`), IP_ANALYSIS → IP risk, QUESTIONNAIRE → the questionnaire of `config.questionnaire_uuid`. `status_rules` become workflow rules. NFC, DATABASE_VALIDATION, KYB_* and settings openidv lacks are refused with a field error; FACE_MATCH and AML need OCR earlier.';
+
+  app.post(
+    '/v3/workflows/',
+    {
+      validatorCompiler: noValidation,
+      schema: {
+        ...route,
+        summary: 'Create a workflow (Didit POST /v3/workflows/)',
+        description: `${workflowInputDoc} Answers 201 with the workflow as GET shows it.`,
+        body: workflowInput,
+        response: { 201: anyBody, ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const appId = applicationOf(request);
+      const parsed = await parseDiditWorkflow(request.body, questionnaireLookup(request));
+      const w = await createWorkflow(platform, appId, parsed.definition, parsed.isDefault ?? false);
+      return reply.code(201).send(workflowBody(w, base));
+    },
+  );
+
+  app.patch(
+    '/v3/workflows/:id/',
+    {
+      validatorCompiler: noValidation,
+      schema: {
+        ...route,
+        summary: 'Update a workflow: a new version (Didit PATCH /v3/workflows/{id}/)',
+        description: `Partial. ${workflowInputDoc} \`features\` replaces the Didit features (checks with no Didit feature and rules made natively stay); flat settings change on top of the current ones. Each update is a new openidv version; sessions already created keep theirs.`,
+        params: z.object({ id: z.string() }),
+        body: workflowInput,
+        response: { 200: anyBody, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const appId = applicationOf(request);
+      const current = await getWorkflow(platform, appId, id);
+      const parsed = await parseDiditWorkflow(request.body, questionnaireLookup(request), current);
+      return workflowBody(
+        await updateWorkflow(platform, appId, id, parsed.definition, parsed.isDefault),
+        base,
+      );
+    },
+  );
+
+  app.delete(
+    '/v3/workflows/:id/',
+    {
+      schema: {
+        ...route,
+        summary: 'Delete a workflow (Didit DELETE /v3/workflows/{id}/)',
+        description:
+          'As the native API: refused (400) for the default workflow; sessions already created keep running their version. Answers 204.',
+        params: z.object({ id: z.string() }),
+        response: { 204: z.null(), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      await deleteWorkflow(platform, applicationOf(request), id);
+      return reply.code(204).send();
+    },
+  );
+
   // ------------------------------------------------------------------------------------------------- users
 
   app.get(
@@ -1138,21 +1227,6 @@ export async function diditRoutes(app: FastifyInstance, platform: Platform): Pro
   ) =>
     app[method](path, { schema: { ...route, summary, response: errors(401, 403, 501) } }, unsupported(what));
 
-  const workflowEdits =
-    "Workflows are openidv's own (checks, thresholds, rules): create and change them with the native API (/v1/workflows) or the console.";
-  unsupportedRoute('post', '/v3/workflows/', 'Not supported: create a workflow in Didit form', workflowEdits);
-  unsupportedRoute(
-    'patch',
-    '/v3/workflows/:id/',
-    'Not supported: update a workflow in Didit form',
-    workflowEdits,
-  );
-  unsupportedRoute(
-    'delete',
-    '/v3/workflows/:id/',
-    'Not supported: delete a workflow in Didit form',
-    workflowEdits,
-  );
   unsupportedRoute(
     'patch',
     '/v3/users/:vendorData/',
@@ -1208,6 +1282,10 @@ function toDiditError(err: Error, request: FastifyRequest): DiditError {
         return new DiditError(400, `The questionnaire cannot be deleted: ${e.message}`);
       case 'QUESTIONNAIRE_INVALID':
         return questionnaireProblems(e);
+      case 'WORKFLOW_INVALID':
+        return new DiditError(400, e.message);
+      case 'WORKFLOW_IN_USE':
+        return new DiditError(400, `The workflow cannot be deleted: ${e.message}`);
       default:
         break;
     }
