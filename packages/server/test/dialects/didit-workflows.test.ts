@@ -211,6 +211,40 @@ describe.each(await testDialects())('Didit dialect workflows, on %s', (dialect) 
     expect((await didit.call('PATCH', `/v3/workflows/${w.uuid}/`, { workflow_label: 'x' })).status).toBe(404);
   });
 
+  it('keeps on update what Didit cannot say: other checks, native rules and settings', async () => {
+    const created = await bed.server.api.json('POST', '/v1/workflows', {
+      name: 'Native',
+      checks: [
+        { type: 'image-quality', config: { required: ['document-front', 'face'] } },
+        { type: 'document', config: { minAge: 21, acceptedTypes: ['passport'] } },
+        { type: 'face-match', config: { threshold: 0.5, minSharpness: 10 } },
+      ],
+      rules: [{ id: 'young', name: 'Young', if: { field: 'person.age', lt: 25 }, then: 'review' }],
+    });
+    expect(created.status).toBe(201);
+    const r = await didit.call('PATCH', `/v3/workflows/${created.body.id}/`, {
+      features: [
+        { feature: 'OCR', config: { documents_allowed: { EST: { ID: { enabled: 1 } } } } },
+        { feature: 'FACE_MATCH', config: { face_match_score_decline_threshold: 30 } },
+      ],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ version: 2, face_match_score_decline_threshold: 30 });
+    const w = (await native(created.body.id)).body;
+    expect(w.checks.map((c: { type: string }) => c.type)).toEqual([
+      'document',
+      'face-match',
+      'image-quality',
+    ]);
+    expect(w.checks[0].config).toMatchObject({
+      minAge: 21,
+      acceptedCountries: ['EST'],
+      acceptedTypes: ['id_card'],
+    });
+    expect(w.checks[1].config).toMatchObject({ threshold: 0.3, minSharpness: 10 });
+    expect(w.rules.map((x: { id: string }) => x.id)).toEqual(['young']);
+  });
+
   it("creates from Didit's older flat form", async () => {
     const r = await didit.call('POST', '/v3/workflows/', {
       workflow_label: 'Flat',

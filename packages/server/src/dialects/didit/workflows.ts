@@ -406,13 +406,41 @@ async function applyFeatures(
       }
     }
   }
-  // Checks no Didit feature stands for (image quality, blocklist, …) and rules made natively stay.
-  definition.checks = [...checks, ...definition.checks.filter((c) => !FEATURE_CHECKS.includes(c.type))];
+  // Checks no Didit feature stands for (image quality, blocklist, …) and rules made natively stay, and so do the
+  // settings Didit has no words for (minimum age, blur limits, …) on the checks it rebuilds.
+  const previous = new Map(definition.checks.map((c) => [c.type, c]));
+  const merged = checks.map((c) => keepNativeSettings(c, previous.get(c.type)));
+  definition.checks = [...merged, ...definition.checks.filter((c) => !FEATURE_CHECKS.includes(c.type))];
   const kept = (definition.rules ?? []).filter((r) => !r.id.startsWith(RULE_PREFIX));
   if (kept.length || rules.length) definition.rules = [...kept, ...rules];
   else delete definition.rules;
   if (questionnaire) definition.questionnaire = questionnaire;
   else delete definition.questionnaire;
+}
+
+/** The config keys and the reason each Didit feature sets on its check; the rest belong to openidv. */
+const DIDIT_OWNED: Record<string, { keys: string[]; reason?: string }> = {
+  document: {
+    keys: ['acceptedCountries', 'acceptedTypes', 'detectDuplicates'],
+    reason: 'DUPLICATE_DOCUMENT',
+  },
+  liveness: { keys: ['threshold'], reason: 'LIVENESS_FAILED' },
+  'face-match': { keys: ['threshold'], reason: 'FACE_MISMATCH' },
+  aml: { keys: ['threshold'] },
+};
+
+function keepNativeSettings(next: WorkflowCheck, before: WorkflowCheck | undefined): WorkflowCheck {
+  if (!before) return next;
+  const owned = DIDIT_OWNED[next.type] ?? { keys: [] };
+  const config = Object.fromEntries(Object.entries(before.config).filter(([k]) => !owned.keys.includes(k)));
+  const reasons = Object.entries(before.reasonActions ?? {}).filter(([code]) => code !== owned.reason);
+  const reasonActions = { ...Object.fromEntries(reasons), ...next.reasonActions };
+  return {
+    ...next,
+    config: { ...config, ...next.config },
+    ...(before.action && { action: before.action }),
+    ...(Object.keys(reasonActions).length && { reasonActions }),
+  };
 }
 
 /** Didit's flat settings (as its GET shows them) read back from an openidv workflow. */
