@@ -277,7 +277,14 @@ describe.each(await testDialects())('Didit dialect workflows, on %s', (dialect) 
       workflow_label: 'With a questionnaire',
       features: [
         { feature: 'QUESTIONNAIRE', config: { questionnaire_uuid: q.questionnaire_id } },
-        { feature: 'OCR' },
+        {
+          feature: 'OCR',
+          config: {
+            status_rules: [
+              { field: 'kyc.document_type', operator: 'equals', value: 'DL', status: 'In Review' },
+            ],
+          },
+        },
       ],
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -288,6 +295,21 @@ describe.each(await testDialects())('Didit dialect workflows, on %s', (dialect) 
     expect(
       listed.body.results.find((x: { uuid: string }) => x.uuid === q.questionnaire_id).workflow_names,
     ).toEqual(['With a questionnaire']);
+    expect(w.rules).toEqual([
+      expect.objectContaining({ if: { field: 'document.type', eq: 'driving_licence' }, then: 'review' }),
+    ]);
+
+    // A flat update has no words for the questionnaire or status rules: they stay.
+    const patched = await didit.call('PATCH', `/v3/workflows/${r.body.uuid}/`, { is_aml_enabled: true });
+    expect(patched.body.features).toEqual(['ID_VERIFICATION', 'AML', 'QUESTIONNAIRE']);
+    const v2 = (await native(r.body.uuid)).body;
+    expect(v2.questionnaire).toEqual(w.questionnaire);
+    expect(v2.rules).toEqual(w.rules);
+    // Features replace them.
+    await didit.call('PATCH', `/v3/workflows/${r.body.uuid}/`, { features: [{ feature: 'OCR' }] });
+    const v3 = (await native(r.body.uuid)).body;
+    expect(v3.questionnaire).toBeUndefined();
+    expect(v3.rules).toBeUndefined();
   });
 
   it('refuses what openidv cannot run with Didit field errors, and stores nothing', async () => {

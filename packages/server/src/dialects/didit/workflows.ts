@@ -316,7 +316,7 @@ export async function parseDiditWorkflow(
     : { name: '', checks: [] };
   if (typeof label === 'string') definition.name = label.trim();
   if (typeof expiry === 'number') definition.sessionLifetimeSeconds = Math.max(60, expiry * 60);
-  if (features) await applyFeatures(definition, features, findQuestionnaire);
+  if (features) await applyFeatures(definition, features, findQuestionnaire, usesFlat);
   return { definition, isDefault: isDefault as boolean | undefined };
 }
 
@@ -324,6 +324,7 @@ async function applyFeatures(
   definition: WorkflowDefinition,
   features: DiditFeature[],
   findQuestionnaire: QuestionnaireLookup,
+  flat: boolean,
 ) {
   const checks: WorkflowCheck[] = [];
   const rules: WorkflowRule[] = [];
@@ -411,11 +412,14 @@ async function applyFeatures(
   const previous = new Map(definition.checks.map((c) => [c.type, c]));
   const merged = checks.map((c) => keepNativeSettings(c, previous.get(c.type)));
   definition.checks = [...merged, ...definition.checks.filter((c) => !FEATURE_CHECKS.includes(c.type))];
-  const kept = (definition.rules ?? []).filter((r) => !r.id.startsWith(RULE_PREFIX));
+  // The flat form has no status rules and no questionnaire: a flat update keeps the ones the workflow has.
+  const kept = (definition.rules ?? []).filter(
+    (r) => !r.id.startsWith(RULE_PREFIX) || (flat && !r.id.endsWith('_decline')),
+  );
   if (kept.length || rules.length) definition.rules = [...kept, ...rules];
   else delete definition.rules;
   if (questionnaire) definition.questionnaire = questionnaire;
-  else delete definition.questionnaire;
+  else if (!flat) delete definition.questionnaire;
 }
 
 /** The config keys and the reason each Didit feature sets on its check; the rest belong to openidv. */
