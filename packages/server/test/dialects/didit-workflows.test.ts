@@ -89,7 +89,8 @@ describe.each(await testDialects())('Didit dialect workflows, on %s', (dialect) 
       documents_allowed: { UTO: { P: { enabled: 1 } }, EST: { P: { enabled: 1 } } },
     });
 
-    // The openidv workflow behind it: Didit's 0–100 on openidv's 0–1, review above, a rule declining below.
+    // The openidv workflow behind it: Didit's 0–100 on openidv's calibrated scales (Didit's face 40 is openidv's
+    // 0.35 and its liveness 50 openidv's 0.03, linear on each side), review above, a rule declining below.
     const w = (await native(id)).body;
     const check = (type: string) => w.checks.find((c: { type: string }) => c.type === type);
     expect(check('document')).toMatchObject({
@@ -97,18 +98,18 @@ describe.each(await testDialects())('Didit dialect workflows, on %s', (dialect) 
       reasonActions: { DUPLICATE_DOCUMENT: 'decline' },
     });
     expect(check('face-match')).toMatchObject({
-      config: { threshold: 0.6 },
+      config: { threshold: 0.566667 },
       reasonActions: { FACE_MISMATCH: 'review' },
     });
-    expect(check('liveness').config.threshold).toBe(0.05);
+    expect(check('liveness').config.threshold).toBe(0.003);
     expect(check('aml').config.threshold).toBe(0.9);
     expect(w.sessionLifetimeSeconds).toBe(7200);
     expect(w.rules).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ if: { field: 'document.country', in: ['PRK', 'IRN'] }, then: 'decline' }),
         expect.objectContaining({ if: { field: 'person.age', lt: 21 }, then: 'review' }),
-        expect.objectContaining({ if: { field: 'checks.face-match.score', lt: 0.4 }, then: 'decline' }),
-        expect.objectContaining({ if: { field: 'checks.liveness.score', lt: 0.02 }, then: 'decline' }),
+        expect.objectContaining({ if: { field: 'checks.face-match.score', lt: 0.35 }, then: 'decline' }),
+        expect.objectContaining({ if: { field: 'checks.liveness.score', lt: 0.0012 }, then: 'decline' }),
       ]),
     );
   });
@@ -145,7 +146,7 @@ describe.each(await testDialects())('Didit dialect workflows, on %s', (dialect) 
       const decision = await bed.server.api.json('GET', `/v1/sessions/${core.body.data[0].id}/decision`);
       const ran = decision.body.checks;
       expect(ran.map((c: { type: string }) => c.type)).toEqual(['document', 'liveness', 'face-match', 'aml']);
-      expect(ran.find((c: { type: string }) => c.type === 'face-match').threshold).toBe(0.6);
+      expect(ran.find((c: { type: string }) => c.type === 'face-match').threshold).toBe(0.566667);
     },
   );
 
@@ -241,7 +242,7 @@ describe.each(await testDialects())('Didit dialect workflows, on %s', (dialect) 
       acceptedCountries: ['EST'],
       acceptedTypes: ['id_card'],
     });
-    expect(w.checks[1].config).toMatchObject({ threshold: 0.3, minSharpness: 10 });
+    expect(w.checks[1].config).toMatchObject({ threshold: 0.2625, minSharpness: 10 });
     expect(w.rules.map((x: { id: string }) => x.id)).toEqual(['young']);
   });
 
@@ -265,7 +266,7 @@ describe.each(await testDialects())('Didit dialect workflows, on %s', (dialect) 
     const face = (await native(r.body.uuid)).body.checks.find(
       (c: { type: string }) => c.type === 'face-match',
     );
-    expect(face).toMatchObject({ config: { threshold: 0.4 }, reasonActions: { FACE_MISMATCH: 'decline' } });
+    expect(face).toMatchObject({ config: { threshold: 0.35 }, reasonActions: { FACE_MISMATCH: 'decline' } });
   });
 
   it('attaches the questionnaire of config.questionnaire_uuid, asked where the feature stands', async () => {

@@ -8,6 +8,7 @@ import {
   FEATURES,
   UNSUPPORTED_FEATURE_KEYS,
 } from './codes.ts';
+import { toDiditScore } from './scores.ts';
 import { diditSettings } from './workflows.ts';
 
 /**
@@ -150,11 +151,11 @@ function featureFields(
     case 'LIVENESS':
       return {
         method: check.type === 'active-liveness' ? 'ACTIVE_3D' : 'PASSIVE',
-        score: percent(check.score),
+        score: check.score === undefined ? null : toDiditScore(check.type, check.score),
         age_estimation: typeof person['estimatedAge'] === 'number' ? person['estimatedAge'] : null,
       };
     case 'FACE_MATCH':
-      return { score: percent(check.score) };
+      return { score: check.score === undefined ? null : toDiditScore(check.type, check.score) };
     case 'AML': {
       const hits = Array.isArray(check.evidence['hits'])
         ? (check.evidence['hits'] as Record<string, unknown>[])

@@ -6,10 +6,11 @@ import type {
   WorkflowRule,
 } from '@openidv/domain';
 import { coreDocumentType, DiditError, diditDocumentType } from './codes.ts';
+import { fromDiditScore, toDiditScore } from './scores.ts';
 
 /**
  * Didit's workflow format (`POST/PATCH /v3/workflows/`) on openidv's workflows. Didit features become openidv
- * checks; Didit's 0–100 scores become openidv's 0–1 scale (the same scale the decision shows as percentages);
+ * checks; Didit's 0–100 scores cross to openidv's scales by scores.ts (the map the decision's scores use too);
  * a decline and a review threshold on one score become the check's threshold with a review action plus a rule
  * that declines below the lower one. What openidv cannot run is refused, never dropped.
  */
@@ -217,18 +218,18 @@ function thresholds(
   const check: WorkflowCheck = { type, config };
   const rules: WorkflowRule[] = [];
   if (review !== undefined && (decline === undefined || review > decline)) {
-    check.config = { ...config, threshold: review / 100 };
+    check.config = { ...config, threshold: fromDiditScore(type, review) };
     check.reasonActions = { [reason]: 'review' };
     if (decline !== undefined)
       rules.push({
         id: `${RULE_PREFIX}${type.replace('-', '_')}_decline`,
         name: `Didit ${type} decline threshold`,
-        if: { field: `checks.${type}.score`, lt: decline / 100 },
+        if: { field: `checks.${type}.score`, lt: fromDiditScore(type, decline) },
         // biome-ignore lint/suspicious/noThenProperty: openidv's rule format names the outcome `then`.
         then: 'decline',
       });
   } else if (decline !== undefined) {
-    check.config = { ...config, threshold: decline / 100 };
+    check.config = { ...config, threshold: fromDiditScore(type, decline) };
     check.reasonActions = { [reason]: 'decline' };
   }
   return { check, rules };
@@ -387,7 +388,10 @@ async function applyFeatures(
       }
       case 'AML': {
         const hit = score(config['aml_match_score_threshold'], `${at}.config.aml_match_score_threshold`);
-        checks.push({ type: 'aml', config: hit === undefined ? {} : { threshold: hit / 100 } });
+        checks.push({
+          type: 'aml',
+          config: hit === undefined ? {} : { threshold: fromDiditScore('aml', hit) },
+        });
         break;
       }
       case 'IP_ANALYSIS':
@@ -453,12 +457,11 @@ export function diditSettings(w: WorkflowDefinition): Record<string, unknown> {
   const declineBelow = (type: string) => {
     const rule = w.rules?.find((r) => r.id === `${RULE_PREFIX}${type.replace('-', '_')}_decline`);
     const lt = rule && 'field' in rule.if ? rule.if.lt : undefined;
-    return typeof lt === 'number' ? pct(lt) : null;
+    return typeof lt === 'number' ? toDiditScore(type, lt) : null;
   };
-  const pct = (x: number) => Math.round(x * 10_000) / 100;
   const levels = (type: string, reason: string) => {
     const c = check(type);
-    const t = typeof c?.config['threshold'] === 'number' ? pct(c.config['threshold']) : null;
+    const t = typeof c?.config['threshold'] === 'number' ? toDiditScore(type, c.config['threshold']) : null;
     const action = c?.reasonActions?.[reason] ?? c?.action;
     return action === 'review' ? { decline: declineBelow(type), review: t } : { decline: t, review: null };
   };
@@ -480,7 +483,7 @@ export function diditSettings(w: WorkflowDefinition): Record<string, unknown> {
     face_match_score_review_threshold: face.review,
     is_aml_enabled: Boolean(aml),
     aml_match_score_threshold:
-      typeof aml?.config['threshold'] === 'number' ? pct(aml.config['threshold']) : null,
+      typeof aml?.config['threshold'] === 'number' ? toDiditScore('aml', aml.config['threshold']) : null,
     is_ip_analysis_enabled: Boolean(check('ip-risk')),
     is_nfc_enabled: false,
     is_database_validation_enabled: false,
