@@ -1,0 +1,101 @@
+import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import { FLAG_CODES, readIncomeDocument } from './income-document.ts';
+import { incrementallyEdited, paintedOver, payslipLines, resavedBy, textPdf } from './testing.ts';
+
+const now = new Date('2024-06-15T12:00:00Z');
+const jane = { firstName: 'Jane', lastName: 'Smith' };
+const lines = payslipLines({
+  employer: 'Acme Widgets Ltd',
+  employee: 'Jane Smith',
+  payDate: '31/01/2024',
+  gross: '3,250.00',
+  net: '2,480.15',
+});
+const GROSS_LINE = lines.findIndex((l) => l.startsWith('Gross pay'));
+
+async function read(pdf: Buffer) {
+  const r = await readIncomeDocument(pdf, 'application/pdf', { now, expectedName: jane });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.reading;
+}
+
+describe('edits to a born-digital PDF', () => {
+  it('raises nothing for the payslip as payroll software wrote it', async () => {
+    const original = await read(await textPdf(lines));
+    expect(original.flags).toEqual([]);
+    expect(original.fields.grossPay?.value).toBe(3250);
+  });
+
+  it('flags an incremental update that replaces the page content, naming the revision and the object', async () => {
+    const edited = await incrementallyEdited(await textPdf(lines), '3,250.00', '5,250.00');
+    const reading = await read(edited);
+    // pdf.js reads the updated file: the text layer says the new amount.
+    expect(reading.fields.grossPay?.value).toBe(5250);
+    const flag = reading.flags.find((f) => f.code === FLAG_CODES.PDF_UPDATED);
+    expect(flag?.message).toMatch(/saved again after it was made \(2 revisions\)/);
+    expect(flag?.evidence).toMatchObject({ revisions: 2 });
+    expect(flag?.evidence?.['changedObjects']).toEqual([expect.stringMatching(/page 1 content, replaced/)]);
+  });
+
+  it('does not flag an incremental update that leaves what the page shows alone', async () => {
+    const original = await textPdf(lines);
+    // An update that rewrites the same content stream with the same text: a revision, but nothing printed changes.
+    const resaved = await incrementallyEdited(original, '3,250.00', '3,250.00');
+    const reading = await read(resaved);
+    expect(reading.flags).toEqual([]);
+  });
+
+  it('flags a re-save by a PDF editor with a modification date weeks after creation', async () => {
+    const original = await textPdf(lines);
+    const created = (await PDFDocument.load(original)).getCreationDate()!;
+    const later = new Date(created.getTime() + 40 * 86_400_000);
+    const reading = await read(await resavedBy(original, 'Sejda PDF Editor 7.6.5', later));
+    const codes = reading.flags.map((f) => f.code);
+    expect(codes).toEqual([FLAG_CODES.PDF_EDITOR, FLAG_CODES.PDF_MODIFIED]);
+    expect(reading.flags[0]!.evidence).toMatchObject({ software: { Producer: 'Sejda PDF Editor 7.6.5' } });
+    expect(reading.flags[1]!.message).toMatch(/modified 40 day\(s\) after it was created/);
+    expect(reading.flags[1]!.evidence).toMatchObject({
+      creationDate: new Date(Math.floor(created.getTime() / 1000) * 1000).toISOString(),
+      modDate: new Date(Math.floor(later.getTime() / 1000) * 1000).toISOString(),
+    });
+  });
+
+  it('does not flag a same-day re-save by software that is not an editor', async () => {
+    const original = await textPdf(lines);
+    const created = (await PDFDocument.load(original)).getCreationDate()!;
+    const reading = await read(
+      await resavedBy(original, 'Microsoft: Print To PDF', new Date(created.getTime() + 3_600_000)),
+    );
+    expect(reading.flags).toEqual([]);
+  });
+
+  it('flags a white box with a new amount drawn over the old one, with both strings as evidence', async () => {
+    const edited = await paintedOver(
+      await textPdf(lines),
+      lines[GROSS_LINE]!,
+      GROSS_LINE,
+      '3,250.00',
+      '5,250.00',
+    );
+    const reading = await read(edited);
+    expect(reading.flags.map((f) => f.code)).toEqual([FLAG_CODES.TEXT_OVERLAID]);
+    expect(reading.flags[0]!.message).toContain('"5,250.00" over "Gross pay: 3,250.00"');
+    expect(reading.flags[0]!.evidence).toMatchObject({
+      page: 1,
+      overlaps: [{ under: 'Gross pay: 3,250.00', over: '5,250.00' }],
+    });
+  });
+
+  it('does not flag the same text drawn twice (a fake bold or a shadow)', async () => {
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    const page = doc.addPage([595, 842]);
+    for (const [i, line] of lines.entries()) {
+      page.drawText(line, { x: 50, y: 780 - i * 28, size: 14, font, color: rgb(0, 0, 0) });
+      page.drawText(line, { x: 50.4, y: 780 - i * 28, size: 14, font, color: rgb(0, 0, 0) });
+    }
+    const reading = await read(Buffer.from(await doc.save()));
+    expect(reading.flags).toEqual([]);
+  });
+});
