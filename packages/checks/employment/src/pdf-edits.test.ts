@@ -1,4 +1,4 @@
-import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFName, rgb, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { FLAG_CODES, readIncomeDocument } from './income-document.ts';
 import { incrementallyEdited, paintedOver, payslipLines, resavedBy, textPdf } from './testing.ts';
@@ -58,6 +58,35 @@ describe('edits to a born-digital PDF', () => {
     expect(reading.flags[1]!.evidence).toMatchObject({
       creationDate: new Date(Math.floor(created.getTime() / 1000) * 1000).toISOString(),
       modDate: new Date(Math.floor(later.getTime() / 1000) * 1000).toISOString(),
+    });
+  });
+
+  it('flags an editor found only in the XMP history, and not the payroll software that created the file', async () => {
+    const xmp = (agents: string[]) => `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
+ xmlns:stEvt="http://ns.adobe.com/xap/1.0/sType/ResourceEvent#">
+<xmp:CreatorTool>Sage Payroll 29.1</xmp:CreatorTool>
+<xmpMM:History><rdf:Seq>${agents
+      .map(
+        (a, i) =>
+          `<rdf:li rdf:parseType="Resource"><stEvt:action>${i ? 'saved' : 'created'}</stEvt:action><stEvt:softwareAgent>${a}</stEvt:softwareAgent></rdf:li>`,
+      )
+      .join('')}</rdf:Seq></xmpMM:History>
+</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+    const withXmp = async (agents: string[]) => {
+      const doc = await PDFDocument.load(await textPdf(lines), { updateMetadata: false });
+      const stream = doc.context.stream(xmp(agents), { Type: 'Metadata', Subtype: 'XML' });
+      doc.catalog.set(PDFName.of('Metadata'), doc.context.register(stream));
+      return Buffer.from(await doc.save());
+    };
+    expect((await read(await withXmp(['Sage Payroll 29.1']))).flags).toEqual([]);
+    const edited = await read(await withXmp(['Sage Payroll 29.1', 'Adobe Acrobat Pro DC 23.1']));
+    expect(edited.flags.map((f) => f.code)).toEqual([FLAG_CODES.PDF_EDITOR]);
+    expect(edited.flags[0]!.message).toContain('Adobe Acrobat Pro DC 23.1');
+    expect(edited.flags[0]!.evidence).toMatchObject({
+      software: { 'xmp:CreatorTool': 'Sage Payroll 29.1' },
+      xmpHistory: ['Sage Payroll 29.1', 'Adobe Acrobat Pro DC 23.1'],
     });
   });
 
