@@ -116,13 +116,20 @@ describe('edits to a born-digital PDF', () => {
     });
   });
 
-  it('does not flag the same text drawn twice (a fake bold or a shadow)', async () => {
+  it('does not flag the same text drawn twice (a fake bold or a shadow), however pdf.js cuts it into pieces', async () => {
     const doc = await PDFDocument.create();
     const font = await doc.embedFont(StandardFonts.Helvetica);
     const page = doc.addPage([595, 842]);
     for (const [i, line] of lines.entries()) {
       page.drawText(line, { x: 50, y: 780 - i * 28, size: 14, font, color: rgb(0, 0, 0) });
-      page.drawText(line, { x: 50.4, y: 780 - i * 28, size: 14, font, color: rgb(0, 0, 0) });
+      // The shadow copy is drawn in two pieces: pdf.js reports "Gross pay:" and "3,250.00" over "Gross pay: 3,250.00".
+      const cut = line.indexOf(': ') + 1 || line.length;
+      page.drawText(line.slice(0, cut), { x: 50.4, y: 780 - i * 28, size: 14, font, color: rgb(0, 0, 0) });
+      const rest = line.slice(cut).trim();
+      if (rest) {
+        const x = 50.4 + font.widthOfTextAtSize(line.slice(0, cut + 1), 14);
+        page.drawText(rest, { x, y: 780 - i * 28, size: 14, font, color: rgb(0, 0, 0) });
+      }
     }
     const reading = await read(Buffer.from(await doc.save()));
     expect(reading.flags).toEqual([]);

@@ -301,6 +301,8 @@ function fingerprint(obj: PDFObject): string {
 
 interface PositionedText {
   str: string;
+  /** Without spaces: pdf.js may join the pieces of one text with or without a space. */
+  bare: string;
   box: [number, number, number, number];
 }
 
@@ -315,7 +317,11 @@ function positioned(items: unknown[]): PositionedText[] {
     if (!Array.isArray(t) || t.length !== 6 || !(width > 0) || !(height > 0)) continue;
     // Rotated text (a diagonal "COPY" watermark) has no upright box; it is left out rather than guessed at.
     if (Math.abs(t[1]!) > 1e-6 || Math.abs(t[2]!) > 1e-6) continue;
-    out.push({ str: item.str.trim(), box: [t[4]!, t[5]!, t[4]! + width, t[5]! + height] });
+    out.push({
+      str: item.str.trim(),
+      bare: item.str.replace(/\s+/g, ''),
+      box: [t[4]!, t[5]!, t[4]! + width, t[5]! + height],
+    });
   }
   return out;
 }
@@ -323,7 +329,9 @@ function positioned(items: unknown[]): PositionedText[] {
 /**
  * Two different strings drawn mostly in the same place: one covers the other. pdf.js reports text that a white box
  * hides as well as the text drawn on the box, so an amount "painted over" shows up as two strings at one place.
- * A fake-bold or shadow effect draws the same string twice and is not flagged.
+ * A fake-bold or shadow effect draws the same text twice and is not flagged, even when pdf.js cuts the two copies
+ * into different pieces; so an edit whose new text is part of the old one ("250.00" over "Gross pay: 3,250.00") is
+ * missed by this signal.
  */
 function overlaidText(page: number, items: unknown[]): PdfEditSignal | undefined {
   const texts = positioned(items);
@@ -332,7 +340,8 @@ function overlaidText(page: number, items: unknown[]): PdfEditSignal | undefined
     for (let j = i + 1; j < texts.length; j++) {
       const a = texts[i]!;
       const b = texts[j]!;
-      if (a.str === b.str) continue;
+      // One string within the other is the same text drawn twice, cut into pieces differently.
+      if (a.bare.includes(b.bare) || b.bare.includes(a.bare)) continue;
       const w = Math.min(a.box[2], b.box[2]) - Math.max(a.box[0], b.box[0]);
       const h = Math.min(a.box[3], b.box[3]) - Math.max(a.box[1], b.box[1]);
       if (w <= 0 || h <= 0) continue;
