@@ -1,7 +1,14 @@
 import { PDFDocument, PDFName, rgb, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { FLAG_CODES, readIncomeDocument } from './income-document.ts';
-import { incrementallyEdited, paintedOver, payslipLines, resavedBy, textPdf } from './testing.ts';
+import {
+  incrementallyAnnotated,
+  incrementallyEdited,
+  paintedOver,
+  payslipLines,
+  resavedBy,
+  textPdf,
+} from './testing.ts';
 
 const now = new Date('2024-06-15T12:00:00Z');
 const jane = { firstName: 'Jane', lastName: 'Smith' };
@@ -44,6 +51,10 @@ describe('edits to a born-digital PDF', () => {
     const resaved = await incrementallyEdited(original, '3,250.00', '3,250.00');
     const reading = await read(resaved);
     expect(reading.flags).toEqual([]);
+    // A reader's comment saved as an update: a new annotation and the page object again, nothing printed changes.
+    const annotated = await incrementallyAnnotated(original, 'Checked');
+    expect(annotated.toString('latin1').match(/%%EOF/g)).toHaveLength(2);
+    expect((await read(annotated)).flags).toEqual([]);
   });
 
   it('flags a re-save by a PDF editor with a modification date weeks after creation', async () => {

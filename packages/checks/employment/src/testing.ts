@@ -86,21 +86,68 @@ export async function incrementallyEdited(original: Buffer, from: string, to: st
   if (!found) throw new Error(`"${from}" is not drawn on page 1`);
   const { ref, content } = found;
   const changed = Buffer.from(content.replace(hexOf(from), hexOf(to)), 'latin1');
-  const before = original.toString('latin1');
-  const prev = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(before)?.[1]);
-  const trailer = doc.context.trailerInfo;
-  const size = doc.context.largestObjectNumber + 1;
   const object = Buffer.concat([
-    Buffer.from(`${ref.objectNumber} 0 obj\n<< /Length ${changed.length} >>\nstream\n`, 'latin1'),
+    Buffer.from(`<< /Length ${changed.length} >>\nstream\n`, 'latin1'),
     changed,
-    Buffer.from('\nendstream\nendobj\n', 'latin1'),
+    Buffer.from('\nendstream', 'latin1'),
   ]);
-  const objectAt = original.length + 1;
-  const xrefAt = objectAt + object.length;
-  const xref =
-    `xref\n0 1\n0000000000 65535 f \n${ref.objectNumber} 1\n${String(objectAt).padStart(10, '0')} 00000 n \n` +
-    `trailer\n<< /Size ${size} /Root ${trailer.Root} /Info ${trailer.Info} /Prev ${prev} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
-  return Buffer.concat([original, Buffer.from('\n', 'latin1'), object, Buffer.from(xref, 'latin1')]);
+  return appendRevision(original, doc, [{ number: ref.objectNumber, body: object }]);
+}
+
+/**
+ * An update that changes nothing printed, as a reader saving a comment does: a text annotation added to page 1
+ * (a new object, and the page object again with its `/Annots`).
+ */
+export async function incrementallyAnnotated(original: Buffer, comment: string): Promise<Buffer> {
+  const { PDFName, PDFRef } = await import('pdf-lib');
+  const doc = await PDFDocument.load(original, { updateMetadata: false });
+  const page = doc.getPages()[0]!;
+  const number = sizeOf(original, doc);
+  const note = `<< /Type /Annot /Subtype /Text /Rect [400 780 420 800] /Contents (${comment}) >>`;
+  page.node.set(PDFName.of('Annots'), doc.context.obj([PDFRef.of(number)]));
+  const pageBody = page.node.toString();
+  return appendRevision(original, doc, [
+    { number, body: Buffer.from(note, 'latin1') },
+    { number: page.ref.objectNumber, body: Buffer.from(pageBody, 'latin1') },
+  ]);
+}
+
+/** The next free object number: the original's trailer /Size also counts its cross-reference stream, which pdf-lib drops. */
+function sizeOf(original: Buffer, doc: PDFDocument): number {
+  const sizes = [...original.toString('latin1').matchAll(/\/Size (\d+)/g)].map((m) => Number(m[1]));
+  return Math.max(doc.context.largestObjectNumber + 1, ...sizes);
+}
+
+/** Appends objects to a PDF as one incremental update: the objects, a cross-reference section, a trailer. */
+function appendRevision(
+  original: Buffer,
+  doc: PDFDocument,
+  objects: { number: number; body: Buffer }[],
+): Buffer {
+  const prev = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(original.toString('latin1'))?.[1]);
+  const trailer = doc.context.trailerInfo;
+  const parts: Buffer[] = [original, Buffer.from('\n', 'latin1')];
+  let at = original.length + 1;
+  const entries: string[] = [];
+  for (const o of objects) {
+    const bytes = Buffer.concat([
+      Buffer.from(`${o.number} 0 obj\n`, 'latin1'),
+      o.body,
+      Buffer.from('\nendobj\n', 'latin1'),
+    ]);
+    entries.push(`${o.number} 1\n${String(at).padStart(10, '0')} 00000 n \n`);
+    parts.push(bytes);
+    at += bytes.length;
+  }
+  const size = Math.max(sizeOf(original, doc), ...objects.map((o) => o.number + 1));
+  parts.push(
+    Buffer.from(
+      `xref\n0 1\n0000000000 65535 f \n${entries.join('')}` +
+        `trailer\n<< /Size ${size} /Root ${trailer.Root} /Info ${trailer.Info} /Prev ${prev} >>\nstartxref\n${at}\n%%EOF\n`,
+      'latin1',
+    ),
+  );
+  return Buffer.concat(parts);
 }
 
 /** The PDF opened in a PDF editor and saved again: the editor names itself as Producer and stamps ModDate. */
