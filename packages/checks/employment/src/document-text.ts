@@ -77,8 +77,7 @@ async function readPdf(
         ocred = true;
       }
     }
-    const { PDFDateString } = await getResolvedPDFJS();
-    const edits = await findPdfEdits(bytes, pdf, pages, (d) => PDFDateString.toDateObject(d));
+    const edits = await findPdfEdits(bytes, pdf, pages, await getResolvedPDFJS());
     return { ok: true, text: { source: ocred ? 'ocr' : 'pdf-text', lines, pages, pictured, edits } };
   } catch {
     return { ok: false, error: { code: 'CORRUPT_DOCUMENT', message: 'The PDF could not be read.' } };

@@ -120,10 +120,16 @@ describe('edits to a born-digital PDF', () => {
     );
     const reading = await read(edited);
     expect(reading.flags.map((f) => f.code)).toEqual([FLAG_CODES.TEXT_OVERLAID]);
-    expect(reading.flags[0]!.message).toContain('"5,250.00" over "Gross pay: 3,250.00"');
+    expect(reading.flags[0]!.message).toContain('"5,250.00" over "Gross pay: 3,250.00" on a white box');
     expect(reading.flags[0]!.evidence).toMatchObject({
       page: 1,
-      overlaps: [{ under: 'Gross pay: 3,250.00', over: '5,250.00' }],
+      overlaps: [
+        {
+          under: 'Gross pay: 3,250.00',
+          over: '5,250.00',
+          whiteBox: [expect.any(Number), 636, expect.any(Number), 654],
+        },
+      ],
     });
   });
 

@@ -78,7 +78,14 @@ export interface PdfJsDocument {
   }>;
   getPage(n: number): Promise<{
     getTextContent(): Promise<{ items: unknown[] }>;
+    getOperatorList(): Promise<{ fnArray: number[]; argsArray: unknown[] }>;
   }>;
+}
+
+/** What is needed from the pdf.js module itself: its date parser and its operator numbers. */
+export interface PdfJsModule {
+  PDFDateString: { toDateObject(input: string): Date | null };
+  OPS: Record<string, number>;
 }
 
 /** Looks for signs of editing in a PDF already opened with pdf.js (for its metadata and text) and its bytes. */
@@ -86,14 +93,17 @@ export async function findPdfEdits(
   bytes: Buffer,
   pdf: PdfJsDocument,
   pages: number,
-  toDate: (pdfDate: string) => Date | null,
+  pdfjs: PdfJsModule,
 ): Promise<PdfEditSignal[]> {
   const signals: PdfEditSignal[] = [];
-  signals.push(...(await metadataSignals(pdf, toDate)));
+  signals.push(...(await metadataSignals(pdf, (d) => pdfjs.PDFDateString.toDateObject(d))));
   const updated = await revisionSignal(bytes);
   if (updated) signals.push(updated);
   for (let page = 1; page <= pages; page++) {
-    const overlaid = overlaidText(page, (await (await pdf.getPage(page)).getTextContent()).items);
+    const proxy = await pdf.getPage(page);
+    const overlaid = await overlaidText(page, (await proxy.getTextContent()).items, async () =>
+      whiteFills(await proxy.getOperatorList(), pdfjs.OPS),
+    );
     if (overlaid) signals.push(overlaid);
   }
   return signals;
@@ -333,31 +343,104 @@ function positioned(items: unknown[]): PositionedText[] {
  * into different pieces; so an edit whose new text is part of the old one ("250.00" over "Gross pay: 3,250.00") is
  * missed by this signal.
  */
-function overlaidText(page: number, items: unknown[]): PdfEditSignal | undefined {
+async function overlaidText(
+  page: number,
+  items: unknown[],
+  fills: () => Promise<Box[]>,
+): Promise<PdfEditSignal | undefined> {
   const texts = positioned(items);
-  const pairs: { under: string; over: string; at: number[] }[] = [];
+  const pairs: { under: string; over: string; at: number[]; whiteBox?: number[] }[] = [];
   for (let i = 0; i < texts.length; i++) {
     for (let j = i + 1; j < texts.length; j++) {
       const a = texts[i]!;
       const b = texts[j]!;
       // One string within the other is the same text drawn twice, cut into pieces differently.
       if (a.bare.includes(b.bare) || b.bare.includes(a.bare)) continue;
-      const w = Math.min(a.box[2], b.box[2]) - Math.max(a.box[0], b.box[0]);
-      const h = Math.min(a.box[3], b.box[3]) - Math.max(a.box[1], b.box[1]);
-      if (w <= 0 || h <= 0) continue;
-      const area = (x: PositionedText) => (x.box[2] - x.box[0]) * (x.box[3] - x.box[1]);
-      if ((w * h) / Math.min(area(a), area(b)) < MIN_OVERLAP) continue;
+      if (overlap(a.box, b.box) / Math.min(area(a.box), area(b.box)) < MIN_OVERLAP) continue;
       // Content order: the later string is drawn on top.
       pairs.push({ under: a.str, over: b.str, at: b.box.map((v) => Math.round(v)) });
     }
   }
   if (!pairs.length) return undefined;
+  // The operator list is read only for a page already suspect: the white box is evidence, not the trigger.
+  const white = await fills();
+  for (const pair of pairs) {
+    const over = pair.at as Box;
+    const box = white.find((w) => overlap(w, over) / area(over) >= MIN_OVERLAP);
+    if (box) pair.whiteBox = box.map((v) => Math.round(v));
+  }
   return {
     code: PDF_EDIT_CODES.OVERLAID,
     message: `Page ${page}: text is drawn over other text (${pairs
       .slice(0, 3)
-      .map((p) => `"${p.over}" over "${p.under}"`)
+      .map((p) => `"${p.over}" over "${p.under}"${p.whiteBox ? ' on a white box' : ''}`)
       .join('; ')}).`,
     evidence: { page, overlaps: pairs },
   };
+}
+
+type Box = [number, number, number, number];
+const area = (b: Box) => (b[2] - b[0]) * (b[3] - b[1]);
+function overlap(a: Box, b: Box): number {
+  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+/**
+ * The page-space boxes of shapes filled in white, from pdf.js's operator list: the fill colour and the current
+ * transformation are followed through save/restore and form XObjects; a path's box is pdf.js's own min/max.
+ */
+function whiteFills(list: { fnArray: number[]; argsArray: unknown[] }, OPS: Record<string, number>): Box[] {
+  type Matrix = [number, number, number, number, number, number];
+  const times = (m: Matrix, n: Matrix): Matrix => [
+    n[0] * m[0] + n[1] * m[2],
+    n[0] * m[1] + n[1] * m[3],
+    n[2] * m[0] + n[3] * m[2],
+    n[2] * m[1] + n[3] * m[3],
+    n[4] * m[0] + n[5] * m[2] + m[4],
+    n[4] * m[1] + n[5] * m[3] + m[5],
+  ];
+  const fills = new Set([
+    OPS['fill'],
+    OPS['eoFill'],
+    OPS['fillStroke'],
+    OPS['eoFillStroke'],
+    OPS['closeFillStroke'],
+    OPS['closeEOFillStroke'],
+  ]);
+  let state = { ctm: [1, 0, 0, 1, 0, 0] as Matrix, white: false };
+  const stack: (typeof state)[] = [];
+  const out: Box[] = [];
+  for (let i = 0; i < list.fnArray.length; i++) {
+    const fn = list.fnArray[i];
+    const args = list.argsArray[i] as unknown[] | null;
+    if (fn === OPS['save']) stack.push({ ...state });
+    else if (fn === OPS['restore']) state = stack.pop() ?? state;
+    else if (fn === OPS['transform']) state.ctm = times(state.ctm, Array.from(args as number[]) as Matrix);
+    else if (fn === OPS['paintFormXObjectBegin']) {
+      stack.push({ ...state });
+      const m = args?.[0] as ArrayLike<number> | null | undefined;
+      if (m && m.length === 6) state.ctm = times(state.ctm, Array.from(m) as Matrix);
+    } else if (fn === OPS['paintFormXObjectEnd']) state = stack.pop() ?? state;
+    else if (fn === OPS['setFillRGBColor']) state.white = String(args?.[0]).toLowerCase() === '#ffffff';
+    else if (fn === OPS['constructPath'] && state.white && fills.has(args?.[0] as number)) {
+      const mm = args?.[2] as ArrayLike<number> | undefined;
+      if (mm?.length !== 4) continue;
+      const [x0, y0, x1, y1] = [mm[0]!, mm[1]!, mm[2]!, mm[3]!];
+      const corners = [
+        [x0, y0],
+        [x1, y0],
+        [x0, y1],
+        [x1, y1],
+      ].map(([x, y]) => [
+        state.ctm[0] * x! + state.ctm[2] * y! + state.ctm[4],
+        state.ctm[1] * x! + state.ctm[3] * y! + state.ctm[5],
+      ]);
+      const xs = corners.map((c) => c[0]!);
+      const ys = corners.map((c) => c[1]!);
+      out.push([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]);
+    }
+  }
+  return out;
 }
