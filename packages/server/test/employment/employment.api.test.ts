@@ -303,6 +303,15 @@ describe.each(await testDialects())('employment verification over the API (%s)',
       expect.arrayContaining(['EmploymentResult', 'EmploymentJourney']),
     );
     expect(doc.info.description).toContain('EMPLOYMENT_RESULT_PENDING');
+    const flags = JSON.stringify(doc.components.schemas.EmploymentResult);
+    for (const code of [
+      'EMPLOYMENT_DOCUMENT_PDF_UPDATED',
+      'EMPLOYMENT_DOCUMENT_PDF_EDITOR',
+      'EMPLOYMENT_DOCUMENT_PDF_MODIFIED',
+      'EMPLOYMENT_DOCUMENT_TEXT_OVERLAID',
+    ]) {
+      expect(flags).toContain(code);
+    }
     const create = doc.paths['/v1/sessions'].post.requestBody.content['application/json'].schema;
     expect(JSON.stringify(create)).toContain('maxGapDays');
   });
