@@ -1,4 +1,5 @@
 import { decodeImage, type RgbImage, readPageText } from '@openidv/document-reader';
+import { findPdfEdits, type PdfEditSignal } from './pdf-edits.ts';
 
 /** A line of a document's text with how sure the reader is of it (1 for a PDF's own text layer). */
 export interface DocumentLine {
@@ -16,6 +17,8 @@ export interface DocumentText {
    * "print to PDF" of an image), with the OCR of that picture: the text layer should say what the picture shows.
    */
   pictured: { page: number; textLayer: DocumentLine[]; picture: DocumentLine[] }[];
+  /** Signs in a PDF's own records (revisions, metadata, text placement) that it was edited after it was made. */
+  edits: PdfEditSignal[];
 }
 
 export type DocumentTextError = { code: 'UNSUPPORTED_FORMAT' | 'CORRUPT_DOCUMENT'; message: string };
@@ -37,14 +40,14 @@ export async function readDocumentText(
     return { ok: false, error: { code: 'UNSUPPORTED_FORMAT', message: `Not a PDF or a readable image.` } };
   }
   const lines = await ocr(decoded.image);
-  return { ok: true, text: { source: 'ocr', lines, pages: 1, pictured: [] } };
+  return { ok: true, text: { source: 'ocr', lines, pages: 1, pictured: [], edits: [] } };
 }
 
 async function readPdf(
   bytes: Buffer,
 ): Promise<{ ok: true; text: DocumentText } | { ok: false; error: DocumentTextError }> {
   // pdf.js is loaded on the first PDF: processes that never read one (the CLI) do not pay for it.
-  const { extractImages, extractTextItems, getDocumentProxy } = await import('unpdf');
+  const { extractImages, extractTextItems, getDocumentProxy, getResolvedPDFJS } = await import('unpdf');
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
     // pdf.js takes ownership of the buffer it is given; a copy keeps the caller's bytes intact.
@@ -74,7 +77,8 @@ async function readPdf(
         ocred = true;
       }
     }
-    return { ok: true, text: { source: ocred ? 'ocr' : 'pdf-text', lines, pages, pictured } };
+    const edits = await findPdfEdits(bytes, pdf, pages, await getResolvedPDFJS());
+    return { ok: true, text: { source: ocred ? 'ocr' : 'pdf-text', lines, pages, pictured, edits } };
   } catch {
     return { ok: false, error: { code: 'CORRUPT_DOCUMENT', message: 'The PDF could not be read.' } };
   } finally {

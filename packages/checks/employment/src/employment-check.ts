@@ -31,6 +31,25 @@ export const employmentCheck: CheckDefinition<EmploymentConfig> = {
       action: 'review',
       description: "A PDF's text layer says other figures than the image of its page (edited).",
     },
+    [FLAG_CODES.PDF_UPDATED]: {
+      action: 'review',
+      description:
+        'A PDF was saved again after it was made (an incremental update) and the later revision replaces or adds page content or fonts.',
+    },
+    [FLAG_CODES.PDF_EDITOR]: {
+      action: 'review',
+      description:
+        "A PDF's Producer, Creator or XMP history names a PDF editor (desktop or online), not the software that issues such documents.",
+    },
+    [FLAG_CODES.PDF_MODIFIED]: {
+      action: 'review',
+      description: "A PDF's modification date is more than a day after its creation date.",
+    },
+    [FLAG_CODES.TEXT_OVERLAID]: {
+      action: 'review',
+      description:
+        'A PDF draws text over other, different text in the same place (e.g. a white box and a new amount over the old one).',
+    },
     [FLAG_CODES.FUTURE_DATE]: { action: 'review', description: 'A document carries a date in the future.' },
     [UNREADABLE]: { action: 'resubmit', description: 'A document is neither a readable PDF nor an image.' },
   },

@@ -2,13 +2,17 @@ import type { Reason } from '@openidv/domain';
 import anyAscii from 'any-ascii';
 import { findAmounts, findDates, type IncomeDocumentFields, readFields } from './document-fields.ts';
 import { type DocumentLine, type DocumentTextError, readDocumentText } from './document-text.ts';
+import { PDF_EDIT_CODES } from './pdf-edits.ts';
+
+/** A flag on a document: a reason, with what was found when the reason rests on the file's own records. */
+export type DocumentFlag = Reason & { evidence?: Record<string, unknown> };
 
 export interface IncomeDocumentReading {
   source: 'pdf-text' | 'ocr';
   pages: number;
   fields: IncomeDocumentFields;
   /** What is wrong with the document, if anything; empty when it looks sound. */
-  flags: Reason[];
+  flags: DocumentFlag[];
 }
 
 export interface ReadIncomeDocumentOptions {
@@ -23,6 +27,10 @@ export const FLAG_CODES = {
   OTHER_PERSON: 'EMPLOYMENT_DOCUMENT_OTHER_PERSON',
   EDITED: 'EMPLOYMENT_DOCUMENT_EDITED',
   FUTURE_DATE: 'EMPLOYMENT_DOCUMENT_FUTURE_DATE',
+  PDF_UPDATED: PDF_EDIT_CODES.UPDATED,
+  PDF_EDITOR: PDF_EDIT_CODES.EDITOR,
+  PDF_MODIFIED: PDF_EDIT_CODES.MODIFIED,
+  TEXT_OVERLAID: PDF_EDIT_CODES.OVERLAID,
 } as const;
 
 /** Reads a payslip, P60, contract, bank statement or SA302 and flags what makes it untrustworthy. */
@@ -35,7 +43,7 @@ export async function readIncomeDocument(
   if (!read.ok) return read;
   const { text } = read;
   const fields = readFields(text.lines, text.source);
-  const flags: Reason[] = [];
+  const flags: DocumentFlag[] = [];
 
   const person = options.expectedName;
   if (person?.lastName && fields.employeeName && !sameName(fields.employeeName.value, person)) {
@@ -54,6 +62,9 @@ export async function readIncomeDocument(
       });
     }
   }
+
+  for (const edit of text.edits)
+    flags.push({ code: edit.code, message: edit.message, evidence: edit.evidence });
 
   const tolerance = (options.futureToleranceDays ?? 1) * 86_400_000;
   const limit = new Date(options.now.getTime() + tolerance).toISOString().slice(0, 10);

@@ -30,10 +30,12 @@ export {
   incomeDocuments,
 } from './employment-check.ts';
 export {
+  type DocumentFlag,
   FLAG_CODES,
   type IncomeDocumentReading,
   type ReadIncomeDocumentOptions,
   readIncomeDocument,
   sameName,
 } from './income-document.ts';
+export { PDF_EDIT_CODES, type PdfEditSignal } from './pdf-edits.ts';
 export { timelineFromDocuments } from './timeline.ts';

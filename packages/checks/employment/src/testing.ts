@@ -62,3 +62,125 @@ export async function scannedPdf(pictureLines: string[], textLayer?: string[]): 
   }
   return Buffer.from(await doc.save());
 }
+
+/** Text as pdf-lib writes it with a standard font: inside a hex string, two hex digits per character. */
+const hexOf = (s: string) => Buffer.from(s, 'latin1').toString('hex').toUpperCase();
+
+/**
+ * The same PDF saved again as PDF editors save by default: the original bytes untouched, then an incremental
+ * update (new objects, a cross-reference section pointing back to the previous one, a second `%%EOF`). Here the
+ * update replaces page 1's content stream with one in which `from` is drawn as `to`.
+ */
+export async function incrementallyEdited(original: Buffer, from: string, to: string): Promise<Buffer> {
+  const { decodePDFRawStream, PDFArray, PDFName, PDFRawStream, PDFRef } = await import('pdf-lib');
+  const doc = await PDFDocument.load(original, { updateMetadata: false });
+  const contents = doc.getPages()[0]!.node.get(PDFName.of('Contents'));
+  const refs = contents instanceof PDFArray ? contents.asArray() : [contents];
+  // The content stream that draws `from`: the update replaces that object, as an editor's save does.
+  const found = refs.flatMap((ref) => {
+    const stream = ref instanceof PDFRef ? doc.context.lookup(ref) : undefined;
+    if (!(ref instanceof PDFRef) || !(stream instanceof PDFRawStream)) return [];
+    const content = Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1');
+    return content.includes(hexOf(from)) ? [{ ref, content }] : [];
+  })[0];
+  if (!found) throw new Error(`"${from}" is not drawn on page 1`);
+  const { ref, content } = found;
+  const changed = Buffer.from(content.replace(hexOf(from), hexOf(to)), 'latin1');
+  const object = Buffer.concat([
+    Buffer.from(`<< /Length ${changed.length} >>\nstream\n`, 'latin1'),
+    changed,
+    Buffer.from('\nendstream', 'latin1'),
+  ]);
+  return appendRevision(original, doc, [{ number: ref.objectNumber, body: object }]);
+}
+
+/**
+ * An update that changes nothing printed, as a reader saving a comment does: a text annotation added to page 1
+ * (a new object, and the page object again with its `/Annots`).
+ */
+export async function incrementallyAnnotated(original: Buffer, comment: string): Promise<Buffer> {
+  const { PDFName, PDFRef } = await import('pdf-lib');
+  const doc = await PDFDocument.load(original, { updateMetadata: false });
+  const page = doc.getPages()[0]!;
+  const number = sizeOf(original, doc);
+  const note = `<< /Type /Annot /Subtype /Text /Rect [400 780 420 800] /Contents (${comment}) >>`;
+  page.node.set(PDFName.of('Annots'), doc.context.obj([PDFRef.of(number)]));
+  const pageBody = page.node.toString();
+  return appendRevision(original, doc, [
+    { number, body: Buffer.from(note, 'latin1') },
+    { number: page.ref.objectNumber, body: Buffer.from(pageBody, 'latin1') },
+  ]);
+}
+
+/** The next free object number: the original's trailer /Size also counts its cross-reference stream, which pdf-lib drops. */
+function sizeOf(original: Buffer, doc: PDFDocument): number {
+  const sizes = [...original.toString('latin1').matchAll(/\/Size (\d+)/g)].map((m) => Number(m[1]));
+  return Math.max(doc.context.largestObjectNumber + 1, ...sizes);
+}
+
+/** Appends objects to a PDF as one incremental update: the objects, a cross-reference section, a trailer. */
+function appendRevision(
+  original: Buffer,
+  doc: PDFDocument,
+  objects: { number: number; body: Buffer }[],
+): Buffer {
+  const prev = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(original.toString('latin1'))?.[1]);
+  const trailer = doc.context.trailerInfo;
+  const parts: Buffer[] = [original, Buffer.from('\n', 'latin1')];
+  let at = original.length + 1;
+  const entries: string[] = [];
+  for (const o of objects) {
+    const bytes = Buffer.concat([
+      Buffer.from(`${o.number} 0 obj\n`, 'latin1'),
+      o.body,
+      Buffer.from('\nendobj\n', 'latin1'),
+    ]);
+    entries.push(`${o.number} 1\n${String(at).padStart(10, '0')} 00000 n \n`);
+    parts.push(bytes);
+    at += bytes.length;
+  }
+  const size = Math.max(sizeOf(original, doc), ...objects.map((o) => o.number + 1));
+  parts.push(
+    Buffer.from(
+      `xref\n0 1\n0000000000 65535 f \n${entries.join('')}` +
+        `trailer\n<< /Size ${size} /Root ${trailer.Root} /Info ${trailer.Info} /Prev ${prev} >>\nstartxref\n${at}\n%%EOF\n`,
+      'latin1',
+    ),
+  );
+  return Buffer.concat(parts);
+}
+
+/** The PDF opened in a PDF editor and saved again: the editor names itself as Producer and stamps ModDate. */
+export async function resavedBy(original: Buffer, producer: string, modified: Date): Promise<Buffer> {
+  const doc = await PDFDocument.load(original, { updateMetadata: false });
+  doc.setProducer(producer);
+  doc.setModificationDate(modified);
+  return Buffer.from(await doc.save());
+}
+
+/**
+ * The classic amount edit: a white box drawn over the text `from` of line `lineIndex` (as {@link textPdf} places
+ * it) on page 1, and `to` written on the box in the same font and size.
+ */
+export async function paintedOver(
+  original: Buffer,
+  line: string,
+  lineIndex: number,
+  from: string,
+  to: string,
+): Promise<Buffer> {
+  const doc = await PDFDocument.load(original, { updateMetadata: false });
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.getPages()[0]!;
+  const y = 780 - lineIndex * 28;
+  const x = 50 + font.widthOfTextAtSize(line.slice(0, line.indexOf(from)), 14);
+  page.drawRectangle({
+    x: x - 1,
+    y: y - 4,
+    width: font.widthOfTextAtSize(from, 14) + 2,
+    height: 18,
+    color: rgb(1, 1, 1),
+  });
+  page.drawText(to, { x, y, size: 14, font, color: rgb(0, 0, 0) });
+  return Buffer.from(await doc.save());
+}

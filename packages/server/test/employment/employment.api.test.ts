@@ -1,3 +1,4 @@
+import { incrementallyEdited } from '@openidv/check-employment/testing';
 import { testDialects } from '@openidv/storage/testing';
 import { extractText } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -189,6 +190,39 @@ describe.each(await testDialects())('employment verification over the API (%s)',
     expect((await env.server.api.json('GET', `/v1/sessions/${c.id}`)).body.status).toBe('review');
   }, 120_000);
 
+  it('sends a session with a payslip edited after it was issued to review, with the edit as evidence', async () => {
+    const c = await candidate();
+    await c.j('POST', 'consent', { accept: true });
+    const [date] = recentMonthEnds(1);
+    // Issued with 3,000.00 gross, then saved again by an editor with 5,000.00: an incremental update.
+    const edited = await incrementallyEdited(await payslip(date!), '3,000.00', '5,000.00');
+    expect((await c.j('POST', 'employment/documents', upload(edited))).status).toBe(201);
+    await c.j('POST', 'submit');
+    const decision = await waitFor(async () => {
+      const d = await env.server.api.json('GET', `/v1/sessions/${c.id}/decision`);
+      return d.body.status !== 'pending' && d.body;
+    }, 60_000);
+    expect(decision.status).toBe('review');
+    expect(decision.reasons.map((r: Json) => r.code)).toContain('EMPLOYMENT_DOCUMENT_PDF_UPDATED');
+    const result = (await env.server.api.json('GET', `/v1/sessions/${c.id}/employment`)).body;
+    expect(result.documents[0].grossPay).toBe(5000);
+    expect(result.documents[0].flags).toEqual([
+      {
+        code: 'EMPLOYMENT_DOCUMENT_PDF_UPDATED',
+        message: expect.stringContaining('saved again after it was made (2 revisions)'),
+        evidence: { revisions: 2, changedObjects: [expect.stringMatching(/page 1 content, replaced/)] },
+      },
+    ]);
+    // A flagged payslip proves nothing: the edited figure does not reach the timeline.
+    expect(result.timeline.filter((t: Json) => t.sources.some((s: Json) => s.kind === 'document'))).toEqual(
+      [],
+    );
+    const report = await env.server.api.request('GET', `/v1/sessions/${c.id}/report.pdf`);
+    const { text } = await extractText(new Uint8Array(await report.arrayBuffer()), { mergePages: true });
+    expect(text).toContain('Documents flagged');
+    expect(text).toContain('saved again after it was made');
+  }, 120_000);
+
   it('refuses bad employment sessions with clear errors', async () => {
     const { api } = env.server;
     const missing = await api.json('POST', '/v1/sessions', {
@@ -269,6 +303,15 @@ describe.each(await testDialects())('employment verification over the API (%s)',
       expect.arrayContaining(['EmploymentResult', 'EmploymentJourney']),
     );
     expect(doc.info.description).toContain('EMPLOYMENT_RESULT_PENDING');
+    const flags = JSON.stringify(doc.components.schemas.EmploymentResult);
+    for (const code of [
+      'EMPLOYMENT_DOCUMENT_PDF_UPDATED',
+      'EMPLOYMENT_DOCUMENT_PDF_EDITOR',
+      'EMPLOYMENT_DOCUMENT_PDF_MODIFIED',
+      'EMPLOYMENT_DOCUMENT_TEXT_OVERLAID',
+    ]) {
+      expect(flags).toContain(code);
+    }
     const create = doc.paths['/v1/sessions'].post.requestBody.content['application/json'].schema;
     expect(JSON.stringify(create)).toContain('maxGapDays');
   });

@@ -25,7 +25,8 @@ export interface DocumentSummary {
   taxReference: string | null;
   /** Lowest confidence among the values read (0..1). */
   confidence: number | null;
-  flags: { code: string; message: string }[];
+  /** With `evidence` when the flag rests on the PDF's own records (revisions, metadata, text placement). */
+  flags: { code: string; message: string; evidence?: Record<string, unknown> }[];
 }
 
 export interface ConnectionSummary {

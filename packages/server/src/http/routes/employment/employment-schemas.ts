@@ -73,7 +73,22 @@ export const employmentResultSchema = z
         netPay: z.number().nullable(),
         taxReference: z.string().nullable(),
         confidence: z.number().nullable(),
-        flags: z.array(z.object({ code: z.string(), message: z.string() })),
+        flags: z
+          .array(
+            z.object({
+              code: z.string(),
+              message: z.string(),
+              evidence: z
+                .record(z.string(), z.unknown())
+                .optional()
+                .describe(
+                  'What was found, for flags that rest on the PDF itself: the revisions and changed objects, the software and dates, or the overlapping strings.',
+                ),
+            }),
+          )
+          .describe(
+            'What makes the document untrustworthy: `EMPLOYMENT_DOCUMENT_OTHER_PERSON` (made out to someone else), `EMPLOYMENT_DOCUMENT_EDITED` (a scanned PDF whose text layer says other figures than its image), `EMPLOYMENT_DOCUMENT_FUTURE_DATE`, `EMPLOYMENT_DOCUMENT_UNREADABLE`, and for born-digital PDFs: `EMPLOYMENT_DOCUMENT_PDF_UPDATED` (an incremental update replaces or adds page content or fonts), `EMPLOYMENT_DOCUMENT_PDF_EDITOR` (Producer, Creator or XMP history names a PDF editor), `EMPLOYMENT_DOCUMENT_PDF_MODIFIED` (modified more than a day after creation), `EMPLOYMENT_DOCUMENT_TEXT_OVERLAID` (text drawn over other, different text).',
+          ),
       }),
     ),
     connections: z.array(
