@@ -212,7 +212,9 @@ function differentTokenSimilarity(
     sim += (1 - sim) * 0.5;
   if (mode === 'abjad' && sa && sb) {
     const skel = 1 - distance(sa, sb) / Math.max(sa.length, sb.length);
-    sim = Math.max(sim, skel * 0.9);
+    // Two consonants alike are weak evidence: "fwad" (Fuad) and "food" both give "bd". Such a pair counts only when
+    // the spellings themselves are alike, not on the skeleton alone.
+    if (Math.min(sa.length, sb.length) >= 3) sim = Math.max(sim, skel * 0.9);
   }
   return sim;
 }
@@ -363,7 +365,8 @@ function joinSimilarity(a: string, b: string, mode: Comparison): number {
   if (mode !== 'abjad') return plain;
   const sa = skeleton(a);
   const sb = skeleton(b);
-  return Math.max(plain, sa === sb ? 0.9 : 0);
+  // as for single tokens, a short skeleton is weak evidence ("fwad ysa" and "PDVSA" both give "bds")
+  return Math.max(plain, sa === sb && sa.length >= 4 ? 0.9 : 0);
 }
 
 /**
