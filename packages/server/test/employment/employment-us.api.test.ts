@@ -1,5 +1,6 @@
 import { payStubLines, textPdf, w2Lines } from '@openidv/check-employment/testing';
 import { testDialects } from '@openidv/storage/testing';
+import { extractText } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/harness.ts';
 import { startEmploymentServer } from './employment-fixture.ts';
@@ -141,6 +142,10 @@ describe.each(await testDialects())('US employment evidence over the API (%s)', 
       (await env.server.api.json('GET', `/v1/sessions/${created.body.id}`)).body,
     ]);
     expect(everything).not.toContain('123-45-6789');
+    const report = await env.server.api.request('GET', `/v1/sessions/${created.body.id}/report.pdf`);
+    const { text } = await extractText(new Uint8Array(await report.arrayBuffer()), { mergePages: true });
+    expect(text).toContain(`Declared ${lastYear}-01-08 to now, USD 85,000 a year`);
+    expect(text).toContain('Annual gross USD 85,000');
   }, 120_000);
 
   it('refuses a declared currency that is not an ISO 4217 code', async () => {
