@@ -13,6 +13,15 @@ export {
   type VerifiedEmployment,
 } from './comparison.ts';
 export {
+  type Currency,
+  type DateOrder,
+  type DocumentCountry,
+  detectCountry,
+  detectDateOrder,
+  documentCurrency,
+} from './conventions.ts';
+export {
+  type FoundDate,
   findAmounts,
   findDates,
   INCOME_DOCUMENT_KINDS,
@@ -20,6 +29,7 @@ export {
   type IncomeDocumentKind,
   type ReadField,
   type ReadPayment,
+  readDates,
   readFields,
 } from './document-fields.ts';
 export { type DocumentLine, type DocumentText, readDocumentText } from './document-text.ts';
