@@ -12,14 +12,8 @@ export {
   sameEmployer,
   type VerifiedEmployment,
 } from './comparison.ts';
-export {
-  type Currency,
-  type DateOrder,
-  type DocumentCountry,
-  detectCountry,
-  detectDateOrder,
-  documentCurrency,
-} from './conventions.ts';
+// Country, date order and currency of a document: the whole module is public.
+export * from './conventions.ts';
 export {
   type FoundDate,
   findAmounts,
