@@ -7,6 +7,8 @@ export interface DeclaredEmployment {
   endDate?: string | null | undefined;
   /** Declared gross annual income from this job, in whole currency units. */
   annualIncome?: number | undefined;
+  /** The currency of `annualIncome` (ISO 4217); evidence in another currency is not compared with it. */
+  currency?: string | undefined;
 }
 
 /** Where a verified item came from. */
@@ -23,6 +25,8 @@ export interface VerifiedEmployment {
   endDate: string | null;
   /** Gross annual pay the evidence gives or implies (a P60's total, twelve monthly payslips' gross). */
   annualGross: number | null;
+  /** The currency of the amounts (ISO 4217), where the evidence tells; null when unknown or mixed. */
+  currency?: string | null | undefined;
   payments: { date: string; gross: number | null; net: number | null }[];
   sources: EvidenceSource[];
   /** The lowest confidence among the values this item rests on (1 for a source's own records). */
@@ -129,8 +133,21 @@ export function compareWithDeclaration(
         `Declared until ${job.endDate ?? 'now'}; the evidence shows the job still on ${shownTo}.`,
       );
     }
-    const gross = items.map((i) => i.annualGross).find((g): g is number => g !== null);
-    if (job.annualIncome !== undefined && gross !== undefined) {
+    const grossItem = items.find((i) => i.annualGross !== null);
+    const gross = grossItem?.annualGross ?? undefined;
+    const shownIn = grossItem?.currency ?? null;
+    if (
+      job.annualIncome !== undefined &&
+      gross !== undefined &&
+      job.currency &&
+      shownIn &&
+      shownIn !== job.currency
+    ) {
+      // Pounds and dollars are not comparable as numbers: the business converts, if it wants to.
+      differences.push(
+        `Declared income is in ${job.currency}; the evidence shows ${gross.toFixed(0)} ${shownIn} a year (not compared).`,
+      );
+    } else if (job.annualIncome !== undefined && gross !== undefined) {
       const off = Math.abs(gross - job.annualIncome) / job.annualIncome;
       if (off > options.incomeTolerance) {
         differences.push(

@@ -23,7 +23,7 @@ export function incomeDocuments(evidence: SessionEvidence) {
 export const employmentCheck: CheckDefinition<EmploymentConfig> = {
   type: 'employment',
   description:
-    'Reads payslips, P60s, contracts, bank statements and SA302s (PDF text, OCR for scans and photos): employer, employee, pay dates, gross and net pay, tax reference; flags documents for another person, edited PDFs and future dates.',
+    'Reads UK payslips, P60s, contracts, bank statements and SA302s and US pay stubs, W-2s, offer letters and bank statements (PDF text, OCR for scans and photos): employer, employee, pay dates, gross and net pay, tax reference; flags documents for another person, edited PDFs and future dates.',
   configSchema: employmentConfigSchema,
   reasonCodes: {
     [FLAG_CODES.OTHER_PERSON]: { action: 'review', description: 'A document is made out to someone else.' },

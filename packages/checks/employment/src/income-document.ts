@@ -33,7 +33,7 @@ export const FLAG_CODES = {
   TEXT_OVERLAID: PDF_EDIT_CODES.OVERLAID,
 } as const;
 
-/** Reads a payslip, P60, contract, bank statement or SA302 and flags what makes it untrustworthy. */
+/** Reads a payslip or pay stub, P60, W-2, contract or letter, bank statement or SA302 and flags what makes it untrustworthy. */
 export async function readIncomeDocument(
   bytes: Buffer,
   mimeType: string,

@@ -12,7 +12,10 @@ export {
   sameEmployer,
   type VerifiedEmployment,
 } from './comparison.ts';
+// Country, date order and currency of a document: the whole module is public.
+export * from './conventions.ts';
 export {
+  type FoundDate,
   findAmounts,
   findDates,
   INCOME_DOCUMENT_KINDS,
@@ -20,6 +23,7 @@ export {
   type IncomeDocumentKind,
   type ReadField,
   type ReadPayment,
+  readDates,
   readFields,
 } from './document-fields.ts';
 export { type DocumentLine, type DocumentText, readDocumentText } from './document-text.ts';

@@ -184,3 +184,85 @@ export async function paintedOver(
   page.drawText(to, { x, y, size: 14, font, color: rgb(0, 0, 0) });
   return Buffer.from(await doc.save());
 }
+
+/** A US earnings statement (pay stub) as payroll services print it: MM/DD/YYYY dates, $ amounts, FICA lines. */
+export interface PayStubContent {
+  employer: string;
+  employee: string;
+  periodBegin: string;
+  periodEnd: string;
+  checkDate: string;
+  gross: string;
+  net: string;
+  ytdGross?: string;
+  ytdNet?: string;
+}
+
+export function payStubLines(p: PayStubContent): string[] {
+  return [
+    p.employer,
+    '1200 Congress Avenue, Austin, TX 78701',
+    'Earnings Statement',
+    `Employee: ${p.employee}   SSN: XXX-XX-6789`,
+    `Pay period begin: ${p.periodBegin}   Pay period end: ${p.periodEnd}`,
+    `Check date: ${p.checkDate}`,
+    `Gross pay: $${p.gross}   YTD: $${p.ytdGross ?? p.gross}`,
+    'Federal Income Tax: -$512.40   Social Security: -$202.69   Medicare: -$47.40',
+    'State Income Tax: -$0.00   401(k): -$163.46',
+    `Net pay: $${p.net}   YTD: $${p.ytdNet ?? p.net}`,
+  ];
+}
+
+/** The employee's copy of a Form W-2: each box's caption on one line and its value under it. */
+export interface W2Content {
+  taxYear: string;
+  ssn: string;
+  ein: string;
+  employer: string;
+  employee: string;
+  wages: string;
+}
+
+export function w2Lines(w: W2Content): string[] {
+  return [
+    `Form W-2 Wage and Tax Statement ${w.taxYear}`,
+    "a Employee's social security number",
+    w.ssn,
+    'b Employer identification number (EIN)',
+    w.ein,
+    "c Employer's name, address, and ZIP code",
+    w.employer,
+    '1200 Congress Avenue, Austin, TX 78701',
+    "e Employee's first name and initial   Last name",
+    w.employee,
+    '1 Wages, tips, other compensation   2 Federal income tax withheld',
+    `${w.wages}   12,750.00`,
+    '3 Social security wages   4 Social security tax withheld',
+    `${w.wages}   5,270.00`,
+    'Copy B-To Be Filed With Employee’s FEDERAL Tax Return',
+  ];
+}
+
+/** An offer letter on the employer's letterhead, its terms set out as a list. */
+export function offerLetterLines(o: {
+  employer: string;
+  employee: string;
+  letterDate: string;
+  jobTitle: string;
+  startDate: string;
+  salary: string;
+}): string[] {
+  return [
+    o.employer,
+    '1200 Congress Avenue, Austin, TX 78701',
+    o.letterDate,
+    `Dear ${o.employee},`,
+    'Offer of Employment',
+    `We are pleased to offer you employment with ${o.employer} on the terms below.`,
+    `Employee name: ${o.employee}`,
+    `Position: ${o.jobTitle}`,
+    `Start date: ${o.startDate}`,
+    `Annual base salary: $${o.salary}`,
+    'This offer is contingent on verification of your eligibility to work in the United States.',
+  ];
+}

@@ -43,7 +43,16 @@ export function timelineFromDocuments(
       ...(f.startDate ? [f.startDate.value] : []),
       ...(f.endDate ? [f.endDate.value] : []),
     ].sort();
-    const annualGross = f.kind === 'p60' || f.kind === 'sa302' ? (f.grossPay?.value ?? null) : null;
+    // A P60's, SA302's or W-2's yearly total (a W-2's box 1, taxable wages); an offer letter's salary.
+    const yearly =
+      f.kind === 'p60' || f.kind === 'sa302' || f.kind === 'w2'
+        ? f.grossPay
+        : f.kind === 'contract'
+          ? f.annualSalary
+          : undefined;
+    const annualGross = yearly?.value ?? null;
+    const currency =
+      yearly?.currency ?? f.grossPay?.currency ?? f.payments[0]?.currency ?? f.currency ?? null;
     const existing = items.find((i) => sameEmployer(i.employer, employer));
     if (existing) {
       existing.payments.push(...payments);
@@ -55,7 +64,13 @@ export function timelineFromDocuments(
       existing.startDate = all[0] ?? null;
       existing.endDate = all.at(-1) ?? null;
       existing.jobTitle ??= f.jobTitle?.value ?? null;
-      existing.annualGross ??= annualGross;
+      if (existing.annualGross === null && annualGross !== null) {
+        existing.annualGross = annualGross;
+        existing.currency = currency;
+      }
+      // Documents of one employer in different currencies: no single currency can be given for its figures.
+      else if (currency && existing.currency && currency !== existing.currency) existing.currency = null;
+      else existing.currency ??= currency;
     } else {
       items.push({
         employer,
@@ -63,6 +78,7 @@ export function timelineFromDocuments(
         startDate: dates[0] ?? null,
         endDate: dates.at(-1) ?? null,
         annualGross,
+        currency,
         payments,
         sources: [source],
         confidence: Math.min(...confidences),

@@ -15,6 +15,7 @@ interface Declared {
   startDate: string;
   endDate: string | null;
   annualIncome: number | null;
+  currency?: string | null;
 }
 interface Verified {
   employer: string;
@@ -22,6 +23,7 @@ interface Verified {
   startDate: string | null;
   endDate: string | null;
   annualGross: number | null;
+  currency?: string | null;
   sources: ({ kind: 'connector'; sourceName: string } | { kind: 'document'; documentKind: string })[];
   confidence: number;
 }
@@ -41,6 +43,7 @@ interface DocumentRead {
   payDates: string[];
   grossPay: number | null;
   netPay: number | null;
+  currency?: string | null;
   taxReference: string | null;
   confidence: number | null;
   flags: { code: string; message: string }[];
@@ -69,16 +72,19 @@ export const reportPath = (sessionId: string) => `/v1/sessions/${sessionId}/repo
 const KINDS: Record<string, string> = {
   payslip: 'Payslip',
   p60: 'P60',
-  contract: 'Employment contract',
-  bank_statement: 'Bank statement',
+  w2: 'Form W-2',
+  contract: 'Employment contract or letter',
+  'bank-statement': 'Bank statement',
   sa302: 'SA302 tax calculation',
   unknown: 'Unreadable document',
 };
 
-const money = (n: number | null | undefined) => {
+/** An amount, with its currency code where the declaration or the evidence gives one (never £ and $ mixed up). */
+const money = (n: number | null | undefined, currency?: string | null) => {
   if (n === null || n === undefined) return '—';
   const digits = Number.isInteger(n) ? 0 : 2;
-  return n.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const amount = n.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return currency ? `${currency} ${amount}` : amount;
 };
 const period = (from: string | null, to: string | null) => (
   <>
@@ -143,7 +149,7 @@ function EmploymentResult({ sessionId, result }: { sessionId: string; result: Re
                   </th>
                   <td>
                     {period(job.startDate, job.endDate)}
-                    {job.annualIncome !== null && <div>{money(job.annualIncome)} a year</div>}
+                    {job.annualIncome !== null && <div>{money(job.annualIncome, job.currency)} a year</div>}
                   </td>
                   <td>
                     {items.length === 0 ? (
@@ -288,7 +294,7 @@ function VerifiedItem({ item }: { item: Verified }) {
       {item.employer}
       {item.jobTitle && <span class="muted"> · {item.jobTitle}</span>}
       <div>{period(item.startDate, item.endDate)}</div>
-      {item.annualGross !== null && <div>{money(item.annualGross)} a year</div>}
+      {item.annualGross !== null && <div>{money(item.annualGross, item.currency)} a year</div>}
       <div class="muted">
         from {from.join(', ')} · confidence {Math.round(item.confidence * 100)}%
       </div>
@@ -312,6 +318,7 @@ function DocumentSource({
     ['Pay dates', d.payDates.join(', ') || '—'],
     ['Gross pay', money(d.grossPay)],
     ['Net pay', money(d.netPay)],
+    ['Currency', d.currency ?? '—'],
     ['Tax reference', d.taxReference ?? '—'],
     [
       'Read from',

@@ -52,6 +52,8 @@ const result: EmploymentResult = {
       payDates: [],
       grossPay: null,
       netPay: null,
+      currency: null,
+      country: null,
       taxReference: null,
       confidence: 0.95,
       flags: [

@@ -26,6 +26,13 @@ export const declarationInput = z
               .max(1_000_000_000)
               .optional()
               .describe('Declared gross annual income from this job, in whole currency units.'),
+            currency: z
+              .string()
+              .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as GBP or USD')
+              .optional()
+              .describe(
+                'The currency of `annualIncome` (ISO 4217). Evidence in another currency is reported, not compared.',
+              ),
           })
           .strict(),
       )

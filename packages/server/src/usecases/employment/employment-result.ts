@@ -22,6 +22,8 @@ export interface DocumentSummary {
   payDates: string[];
   grossPay: number | null;
   netPay: number | null;
+  currency: string | null;
+  country: 'GB' | 'US' | null;
   taxReference: string | null;
   /** Lowest confidence among the values read (0..1). */
   confidence: number | null;
@@ -64,6 +66,8 @@ function summarise(d: DocumentEvidence): DocumentSummary {
       payDates: [],
       grossPay: null,
       netPay: null,
+      currency: null,
+      country: null,
       taxReference: null,
       confidence: null,
       flags: [{ code: 'EMPLOYMENT_DOCUMENT_UNREADABLE', message: d.error }],
@@ -82,6 +86,8 @@ function summarise(d: DocumentEvidence): DocumentSummary {
     payDates: f.payDates.map((p) => p.value),
     grossPay: f.grossPay?.value ?? null,
     netPay: f.netPay?.value ?? null,
+    currency: f.currency ?? null,
+    country: f.country ?? null,
     taxReference: f.taxReference?.value ?? null,
     confidence: confidences.length ? Math.min(...confidences) : null,
     flags: d.flags,

@@ -14,6 +14,7 @@ export function presentEmploymentResult(session: Session, result: EmploymentResu
       startDate: d.startDate,
       endDate: d.endDate ?? null,
       annualIncome: d.annualIncome ?? null,
+      currency: d.currency ?? null,
     })),
     timeline: result.timeline,
     comparison: result.comparison,

@@ -107,13 +107,14 @@ function wrap(font: PDFFont, text: string, size: number, width: number): string[
   return out;
 }
 
-const money = (n: number | null | undefined) =>
+/** An amount, with its currency code where the declaration or the evidence gives one. */
+const money = (n: number | null | undefined, currency?: string | null) =>
   n === null || n === undefined
     ? '-'
-    : n.toLocaleString('en-GB', {
+    : `${currency ? `${currency} ` : ''}${n.toLocaleString('en-GB', {
         minimumFractionDigits: Number.isInteger(n) ? 0 : 2,
         maximumFractionDigits: 2,
-      });
+      })}`;
 
 /** The report a business downloads: the comparison with the declaration, the timeline and its evidence. */
 export async function renderEmploymentReport(
@@ -151,7 +152,7 @@ export async function renderEmploymentReport(
     w.line(`${c.employer}  -  ${STATUS_LABEL[c.status]}`, { bold: true, colour: c.status });
     if (d) {
       w.line(
-        `Declared ${d.startDate} to ${d.endDate ?? 'now'}${d.jobTitle ? `, ${d.jobTitle}` : ''}${d.annualIncome !== undefined ? `, ${money(d.annualIncome)} a year` : ''}`,
+        `Declared ${d.startDate} to ${d.endDate ?? 'now'}${d.jobTitle ? `, ${d.jobTitle}` : ''}${d.annualIncome !== undefined ? `, ${money(d.annualIncome, d.currency)} a year` : ''}`,
         { indent: 12 },
       );
     }
@@ -196,7 +197,7 @@ export async function renderEmploymentReport(
       },
     );
     w.line(
-      `Annual gross ${money(item.annualGross)}; ${item.payments.length} payment(s)${item.payments.length ? `, last ${item.payments.at(-1)!.date} net ${money(item.payments.at(-1)!.net)}` : ''}; confidence ${item.confidence.toFixed(2)}`,
+      `Annual gross ${money(item.annualGross, item.currency)}; ${item.payments.length} payment(s)${item.payments.length ? `, last ${item.payments.at(-1)!.date} net ${money(item.payments.at(-1)!.net, item.currency)}` : ''}; confidence ${item.confidence.toFixed(2)}`,
       { indent: 12 },
     );
     w.gap(3);

@@ -5,7 +5,11 @@ const source = z.union([
   z.object({
     kind: z.literal('document'),
     mediaId: z.string(),
-    documentKind: z.string().describe('payslip, p60, contract, bank-statement, sa302 or unknown.'),
+    documentKind: z
+      .string()
+      .describe(
+        'payslip (a UK payslip or US pay stub), p60, w2 (US Form W-2), contract (a contract, offer letter or employment verification letter), bank-statement, sa302 or unknown.',
+      ),
   }),
 ]);
 
@@ -23,7 +27,9 @@ export const employmentResultSchema = z
     sessionId: z.string(),
     type: z.enum(['identity', 'employment', 'income']),
     vendorData: z.string().nullable(),
-    declared: z.array(declaredEmployment.extend({ annualIncome: z.number().nullable() })),
+    declared: z.array(
+      declaredEmployment.extend({ annualIncome: z.number().nullable(), currency: z.string().nullable() }),
+    ),
     timeline: z
       .array(
         z.object({
@@ -34,7 +40,16 @@ export const employmentResultSchema = z
           annualGross: z
             .number()
             .nullable()
-            .describe('Given by the source or a P60/SA302, or implied by regular payslips.'),
+            .describe(
+              "Given by the source, a P60/SA302/W-2 or an offer letter's salary, or implied by regular payslips and pay stubs.",
+            ),
+          currency: z
+            .string()
+            .nullable()
+            .optional()
+            .describe(
+              'ISO 4217 currency of the amounts, as the documents print it; null when unknown or mixed.',
+            ),
           payments: z.array(
             z.object({ date: z.string(), gross: z.number().nullable(), net: z.number().nullable() }),
           ),
@@ -71,6 +86,13 @@ export const employmentResultSchema = z
         payDates: z.array(z.string()),
         grossPay: z.number().nullable(),
         netPay: z.number().nullable(),
+        currency: z.string().nullable().describe('ISO 4217 currency of the amounts read; null when unknown.'),
+        country: z
+          .enum(['GB', 'US'])
+          .nullable()
+          .describe(
+            "The country the document's terms belong to; it decides how dates such as 03/04/2024 read.",
+          ),
         taxReference: z.string().nullable(),
         confidence: z.number().nullable(),
         flags: z
