@@ -1,5 +1,6 @@
 import anyAscii from 'any-ascii';
 import { doubleMetaphone } from 'double-metaphone';
+import { belarusianToRussian, isBelarusianCyrillic, russianGivenName } from './east-slavic.ts';
 import { kanaReadings, shortVowels } from './japanese.ts';
 import { kanjiReading } from './kanji.ts';
 import { hangulReadings } from './korean.ts';
@@ -267,6 +268,7 @@ export interface NameFormOptions {
 export function nameForms(raw: string, options: NameFormOptions = {}): NameForm[] {
   const input = greekDigraphs(raw.normalize('NFC'));
   const forms = plainForms(input);
+  if (forms.length > 0) addForeignReadings(input, forms);
   const kanji = options.kanji === true && HAN.test(input);
   if (!kanji && !HANGUL.test(input) && !KANA.test(input)) return forms;
   return withReadings(forms, scriptReadings(input, kanji));
@@ -302,6 +304,28 @@ function plainForms(input: string): NameForm[] {
   if (split.length) forms.push({ tokens: tidy(split), abjad });
   if (joined.length && joined.join(' ') !== split.join(' ')) forms.push({ tokens: tidy(joined), abjad });
   return forms;
+}
+
+/** Belarusian and Ukrainian names also read as the Russian spelling the lists mostly use (east-slavic.ts). */
+function addForeignReadings(input: string, forms: NameForm[]): void {
+  const seen = new Set(forms.map((f) => f.tokens.join(' ')));
+  const add = (tokens: string[]) => {
+    const key = tokens.join(' ');
+    if (tokens.length === 0 || seen.has(key)) return;
+    seen.add(key);
+    forms.push({ tokens, abjad: false });
+  };
+  const slavic = isBelarusianCyrillic(input)
+    ? (plainForms(input.split(/(\s+)/).map(belarusianToRussian).join(''))[0]?.tokens ?? forms[0]!.tokens)
+    : forms[0]!.tokens;
+  if (slavic !== forms[0]!.tokens) add(slavic);
+  let renamed = false;
+  const russian = slavic.map((t) => {
+    const r = russianGivenName(t);
+    if (r) renamed = true;
+    return r ?? t;
+  });
+  if (renamed) add(russian);
 }
 
 /** The plain normalised string of a name, for literal comparison. */

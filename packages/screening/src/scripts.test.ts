@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { belarusianToRussian, russianGivenName } from './east-slavic.ts';
 import { screen } from './match.ts';
 import { emptyEntity } from './model.ts';
 import { nameForms } from './normalize.ts';
@@ -90,5 +91,51 @@ describe('names in kanji', () => {
 
   it('leaves listed names to their Chinese readings unless asked', () => {
     expect(readings('岸田文雄')).not.toContain('kishida fumio');
+  });
+});
+
+describe('names in Arabic script', () => {
+  it('are not taken for a Latin name that shares only some consonants', () => {
+    expect(readings('فضل ربيع')).toEqual(['fdl rby']);
+    expect(score('فضل ربيع', 'Rob Woodall')).toBeLessThan(0.8);
+  });
+
+  it('match the Latin spelling of a European name on their consonants', () => {
+    expect(readings('دونالد ترامب')).toEqual(['dwnld trmb']);
+    expect(score('دونالد ترامب', 'Donald Trump')).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('Belarusian and Ukrainian names beside the Russian spelling the lists use', () => {
+  it('reads Belarusian Cyrillic back to Russian by the sound rules (soft т/д written ц/дз, і, э, ў, initial у)', () => {
+    expect(belarusianToRussian('Уладзімір')).toBe('Владимир');
+    expect(belarusianToRussian('Пуцін')).toBe('Путин');
+    expect(belarusianToRussian('Лукашэнка')).toBe('Лукашенка');
+    expect(belarusianToRussian('Шаўцоў')).toBe('Шавцов');
+    // дз and ц before a soft vowel are softened д and т; before a hard vowel they stay
+    expect(belarusianToRussian('Дзяржынскі')).toBe('Дяржынски');
+    expect(belarusianToRussian('Дзядок')).toBe('Дядок');
+    expect(belarusianToRussian('Цагельнік')).toBe('Цагельник');
+    expect(readings('Уладзімір Макей')).toContain('vladimir makey');
+    expect(score('Уладзімір Макей', 'MAKEI, Vladimir Vladimirovich')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('gives the Russian form of given names that differ by more than spelling, in Cyrillic or Latin', () => {
+    expect(russianGivenName('mykola')).toBe('nikolai');
+    expect(russianGivenName('aliaksandr')).toBe('aleksandr');
+    expect(russianGivenName('serhiy')).toBe('sergei');
+    expect(russianGivenName('yury')).toBe('yuri');
+    expect(russianGivenName('vladimir')).toBeUndefined();
+    expect(russianGivenName('constructor')).toBeUndefined();
+    expect(readings('Аляксандр Лукашэнка')).toContain('aleksandr lukashenka');
+    expect(readings('Олександр')).toEqual(['oleksandr', 'aleksandr']);
+    expect(readings('Petro Poroshenko')).toContain('pyotr poroshenko');
+    expect(score('Аляксандр Лукашэнка', 'LUKASHENKO, Alexander Grigoryevich')).toBeGreaterThanOrEqual(0.88);
+    expect(score('Mykola Azarov', 'AZAROV, Nikolai Yanovich')).toBeGreaterThanOrEqual(0.9);
+    expect(score('Олександр', 'Aleksandr')).toBe(1);
+  });
+
+  it('leaves Russian names as they are', () => {
+    expect(readings('Владимир Путин')).toEqual(['vladimir putin']);
   });
 });
