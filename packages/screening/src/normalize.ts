@@ -268,7 +268,8 @@ export interface NameFormOptions {
 export function nameForms(raw: string, options: NameFormOptions = {}): NameForm[] {
   const input = greekDigraphs(raw.normalize('NFC'));
   const forms = plainForms(input);
-  if (forms.length > 0) addForeignReadings(input, forms);
+  // withReadings leaves out readings equal to a form already there (the plain one, for most names)
+  if (forms.length > 0) withReadings(forms, eastSlavicReadings(input, forms[0]!.tokens));
   const kanji = options.kanji === true && HAN.test(input);
   if (!kanji && !HANGUL.test(input) && !KANA.test(input)) return forms;
   return withReadings(forms, scriptReadings(input, kanji));
@@ -307,25 +308,15 @@ function plainForms(input: string): NameForm[] {
 }
 
 /** Belarusian and Ukrainian names also read as the Russian spelling the lists mostly use (east-slavic.ts). */
-function addForeignReadings(input: string, forms: NameForm[]): void {
-  const seen = new Set(forms.map((f) => f.tokens.join(' ')));
-  const add = (tokens: string[]) => {
-    const key = tokens.join(' ');
-    if (tokens.length === 0 || seen.has(key)) return;
-    seen.add(key);
-    forms.push({ tokens, abjad: false });
-  };
+function eastSlavicReadings(input: string, plain: string[]): string[][] {
   const slavic = isBelarusianCyrillic(input)
-    ? (plainForms(input.split(/(\s+)/).map(belarusianToRussian).join(''))[0]?.tokens ?? forms[0]!.tokens)
-    : forms[0]!.tokens;
-  if (slavic !== forms[0]!.tokens) add(slavic);
-  let renamed = false;
-  const russian = slavic.map((t) => {
-    const r = russianGivenName(t);
-    if (r) renamed = true;
-    return r ?? t;
-  });
-  if (renamed) add(russian);
+    ? (plainForms(input.split(/(\s+)/).map(belarusianToRussian).join(''))[0]?.tokens ?? plain)
+    : plain;
+  const russian = slavic.map((t) => russianGivenName(t) ?? t);
+  // most names have neither reading: no work for withReadings then
+  const readings = slavic === plain ? [] : [slavic];
+  if (russian.some((t, i) => t !== slavic[i])) readings.push(russian);
+  return readings;
 }
 
 /** The plain normalised string of a name, for literal comparison. */
