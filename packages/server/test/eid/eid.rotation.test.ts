@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitFor } from '../support/harness.ts';
-import { signIn, startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { bankIdProvider, signIn, startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -17,14 +17,12 @@ describe('eID when the provider rotates its signing key', () => {
     server = await startTestServer('sqlite');
     base = server.api.base.replace('127.0.0.1', 'localhost');
     idp = await startTestProvider(() => `${base}/eid/callback`);
-    const p = await server.api.json('POST', '/v1/identity-providers', {
-      providerId: 'bankidse',
-      name: 'BankID',
-      issuer: idp.issuer,
-      clientId: idp.clientId,
-      clientSecret: idp.clientSecret,
-      levelOfAssurance: 'high',
-    });
+    // the shared body without its acr and flow settings, which key rotation does not involve
+    const p = await server.api.json(
+      'POST',
+      '/v1/identity-providers',
+      bankIdProvider(idp, { acrValues: undefined, acrLevels: undefined, flows: undefined }),
+    );
     expect(p.status).toBe(201);
     await server.api.json('POST', '/v1/workflows', {
       name: 'eID',
